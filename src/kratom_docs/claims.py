@@ -1,0 +1,155 @@
+"""The claims check: popular claims kept once as data, rendered on pages and handouts.
+
+``data/claims.yaml`` holds each claim's verdict, strength of evidence, reason and citations.
+``{claims-table}`` renders them as a table; ``{claim} <id>`` renders one. Both are written as
+MyST and parsed in place, so their ``{cite:p}`` citations resolve like any other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.locale import get_translation
+from sphinx.util.docutils import SphinxDirective
+
+from .data import DataError, items_with_lines, require_fields
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+_ = get_translation("kratom_docs")
+
+VERDICTS = ("supported", "partly supported", "not established", "contradicted")
+STRENGTHS = ("strong", "moderate", "weak", "none")
+TOPICS = ("mechanism", "addiction", "safety", "hair")
+FIELDS = {"id": str, "topic": str, "claim": str, "verdict": str, "strength": str,
+          "reason": str, "plain": str, "cite": list}
+
+
+def load(path: Path) -> dict[str, dict]:
+    """Read and check the claims file; every problem names the file, line and field."""
+    claims: dict[str, dict] = {}
+    for entry, line in items_with_lines(path):
+        require_fields(entry, line, path, FIELDS, {})
+        for field, allowed in (("verdict", VERDICTS), ("strength", STRENGTHS), ("topic", TOPICS)):
+            if entry[field] not in allowed:
+                raise DataError(
+                    f"{path}:{line}: field {field!r} is {entry[field]!r}; "
+                    f"allowed: {', '.join(allowed)}"
+                )
+        if not all(isinstance(k, str) and k for k in entry["cite"]):
+            raise DataError(f"{path}:{line}: field 'cite' must list citation keys")
+        if entry["id"] in claims:
+            raise DataError(f"{path}:{line}: duplicate claim id {entry['id']!r}")
+        claims[entry["id"]] = {**entry, "line": line}
+    return claims
+
+
+def get(app: Sphinx) -> dict[str, dict]:
+    cached = getattr(app, "_kd_claims", None)
+    if cached is None:
+        cached = load(Path(app.confdir, app.config.claims_file))
+        app._kd_claims = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _md(text: str) -> str:
+    # Claims text is data, not markup: keep MyST from reading it as such.
+    for char in "\\`*_[]{}<>|#":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _cite(keys: list[str]) -> str:
+    return "{cite:p}`" + ",".join(keys) + "`"
+
+
+def verdict_label(claim: dict) -> str:
+    return {"supported": _("Supported"), "partly supported": _("Partly supported"),
+            "not established": _("Not established"), "contradicted": _("Contradicted")}[
+        claim["verdict"]]
+
+
+def strength_label(claim: dict) -> str:
+    return {"strong": _("Strong"), "moderate": _("Moderate"), "weak": _("Weak"),
+            "none": _("No evidence")}[claim["strength"]]
+
+
+class _ClaimsDirective(SphinxDirective):
+    def claims(self) -> dict[str, dict]:
+        path = Path(self.env.app.confdir, self.config.claims_file)
+        self.env.note_dependency(str(path))
+        return get(self.env.app)
+
+    def render(self, markdown: str, classes: list[str]) -> list[nodes.Node]:
+        container = nodes.container(classes=classes)
+        container += self.parse_text_to_nodes(markdown)
+        return [container]
+
+
+class ClaimsTableDirective(_ClaimsDirective):
+    """``{claims-table}``: every claim (or one topic's) as a table."""
+
+    option_spec = {"topic": lambda v: directives.choice(v, TOPICS)}
+
+    def run(self) -> list[nodes.Node]:
+        topic = self.options.get("topic")
+        rows = [c for c in self.claims().values() if topic in (None, c["topic"])]
+        lines = [
+            "```{list-table}",
+            ":header-rows: 1",
+            ":widths: 28 14 12 46",
+            ":class: kd-claims-table",
+            "",
+            f"* - {_('What is claimed')}",
+            f"  - {_('Verdict')}",
+            f"  - {_('Strength of evidence')}",
+            f"  - {_('Why')}",
+        ]
+        for c in rows:
+            lines += [
+                f"* - {_md(c['claim'])}",
+                f"  - **{verdict_label(c)}**",
+                f"  - {strength_label(c)}",
+                f"  - {_md(c['reason'])} {_cite(c['cite'])}",
+            ]
+        lines.append("```")
+        return self.render("\n".join(lines), ["kd-claims"])
+
+
+class ClaimDirective(_ClaimsDirective):
+    """``{claim} <id>``: one claim; ``:plain:`` uses the handout wording."""
+
+    required_arguments = 1
+    option_spec = {"plain": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        claims = self.claims()
+        key = self.arguments[0]
+        if key not in claims:
+            raise self.error(
+                f"unknown claim id {key!r}; ids in {self.config.claims_file}: "
+                + ", ".join(sorted(claims))
+            )
+        c = claims[key]
+        if "plain" in self.options:
+            text = (
+                f"**{_('You may hear:')}** {_md(c['claim'])}\n\n"
+                f"**{_('What we know:')}** {verdict_label(c)}. {_md(c['plain'])}"
+            )
+        else:
+            text = (
+                f"**{_('Claim:')}** {_md(c['claim'])}\n\n"
+                f"**{_('Verdict:')}** {verdict_label(c)}. "
+                f"**{_('Strength of evidence:')}** {strength_label(c)}.\n\n"
+                f"{_md(c['reason'])} {_cite(c['cite'])}"
+            )
+        return self.render(text, ["kd-claim", f"kd-verdict-{c['verdict'].replace(' ', '-')}"])
+
+
+def setup_claims(app: Sphinx) -> None:
+    app.add_directive("claims-table", ClaimsTableDirective)
+    app.add_directive("claim", ClaimDirective)

@@ -1,0 +1,36 @@
+"""Wiring: one readable block that registers every concern of the extension."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import claims, clinic, config, disclaimer, handouts, helplines, pdf, review, site
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+HERE = Path(__file__).parent
+
+
+def add_templates(app: Sphinx, conf: Config) -> None:
+    """Put the extension's layout override in front of the theme's."""
+    templates = str(HERE / "templates")
+    if templates not in conf.templates_path:
+        conf.templates_path.insert(0, templates)
+
+
+def setup_extension(app: Sphinx) -> None:
+    app.setup_extension("sphinxcontrib.bibtex")
+    config.register(app)
+    app.connect("config-inited", add_templates)
+    app.add_message_catalog("kratom_docs", str(HERE / "locale"))
+    disclaimer.setup_disclaimer(app)
+    review.setup_review(app)
+    claims.setup_claims(app)
+    helplines.setup_helplines(app)
+    clinic.setup_clinic(app)
+    handouts.setup_handouts(app)
+    pdf.setup_pdf(app)
+    site.setup_site(app)
