@@ -48,6 +48,9 @@ handout_dir = "handouts"
 handout_paper_sizes = ["letter", "a4"]
 handout_large_print = True
 handout_max_pages = 2
+# Besides next to each handout page, the PDFs also go to _build/handouts (not on Read the Docs,
+# which publishes the html/ folder only).
+handout_pdf_dir = "" if os.environ.get("READTHEDOCS") else "../handouts"
 
 # -- HTML output -------------------------------------------------------------------------------
 

@@ -186,12 +186,8 @@ def write_print_pages(app: Sphinx, docname: str, body: str) -> None:
     env = app.env
     title_node = env.titles.get(docname)
     title = title_node.astext().strip() if title_node else ""
-    if not title:
-        logger.warning(
-            "handout has no title: start it with a '# Title' heading; no PDF is printed",
-            location=(docname, 1), type="kratom", subtype="handout-title",
-        )
-        return
+    if not title or title == "<no title>":
+        return  # reported when the handout was read (check_title)
     rec = review.get(env, docname)
     if rec is None:
         return  # review.check already reported the missing front matter
@@ -245,6 +241,18 @@ def on_page_context(
             label = sizes[paper] if edition == "standard" else _("Large print, %s") % sizes[paper]
             items.append({"href": pdf_name(pagename, edition, paper), "label": label})
     context["kd_downloads"] = items
+
+
+def check_title(app: Sphinx, doctree: nodes.document) -> None:
+    """A handout must open with a '# Title' heading: it titles the PDF and the web page."""
+    docname = app.env.docname
+    if is_handout(app, docname) and not any(
+        isinstance(child, nodes.section) for child in doctree.children
+    ):
+        logger.warning(
+            "handout has no title: start it with a '# Title' heading; no PDF is printed",
+            location=(docname, 1), type="kratom", subtype="handout-title",
+        )
 
 
 # -- page breaks ------------------------------------------------------------------------------
@@ -316,3 +324,4 @@ def setup_handouts(app: Sphinx) -> None:
     app.add_builder(HandoutsBuilder)
     app.connect("html-page-context", on_page_context)
     app.connect("env-get-outdated", outdated_print_pages)
+    app.connect("doctree-read", check_title)

@@ -130,7 +130,6 @@ def render(job: Job) -> Result:
     data = document.write_pdf(
         pdf_variant="pdf/ua-1",
         pdf_identifier=bytes.fromhex(job.digest[:32]),
-        font_config=fonts,
     )
     problems = []
     pages = len(document.pages)
