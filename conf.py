@@ -27,7 +27,12 @@ extensions = [
 root_doc = "index"
 source_suffix = {".md": "markdown"}
 include_patterns = ["index.md", "docs/**", "handouts/**"]
-exclude_patterns = ["_build", "**/_*", "**/README.md"]
+# Only index.md, docs/ and handouts/ are sources; excluding the rest also keeps Sphinx from
+# walking .venv and the tests on every build.
+exclude_patterns = [
+    "_build", ".venv", ".git", ".ci", "src", "tests", "tools", "examples", "data", "node_modules",
+    "**/_*", "**/README.md",
+]
 templates_path: list[str] = []
 nitpicky = True
 
