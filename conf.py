@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT / "src"))  # the extension, also when it is not installed
@@ -22,6 +23,7 @@ language = "en"
 extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
+    "notfound.extension",
     "kratom_docs",
 ]
 root_doc = "index"
@@ -57,6 +59,32 @@ handout_max_pages = 2
 # which publishes the html/ folder only).
 handout_pdf_dir = "" if os.environ.get("READTHEDOCS") else "../handouts"
 
+# External links (in pages and in references.bib) may only go to these domains and their
+# subdomains, over https, without tracking parameters. Add a domain here deliberately.
+link_allowed_domains = [
+    # Primary: DOIs, PubMed/PMC and US agencies
+    "doi.org", "nih.gov", "cdc.gov", "fda.gov", "hhs.gov", "samhsa.gov", "hrsa.gov", "dea.gov",
+    "texas.gov", "wyo.gov", "ca.gov", "govdelivery.com", "wapc.org", "creativecommons.org",
+    "988lifeline.org", "findtreatment.gov",
+    # Journals, publishers, registries and universities
+    "springer.com", "ejgm.org", "addictionjournal.org", "asdp.org", "uic.edu", "wsu.edu",
+    "uthscsa.edu", "hawaii.edu", "napdi.org", "meddatax.com", "mirasmart.com", "whocc.org.cn",
+    "salientvisionarypub.com", "aasld.org", "pcssnow.org", "pewtrusts.org", "cas.cz",
+    "dntb.gov.ua", "usp-pl.com", "janusinfo.se", "drugpolicyfacts.org", "justia.com",
+    "legistorm.com", "citeline.com",
+    # Health systems and health news (secondary reports, flagged as such in the references)
+    "mayoclinic.org", "clevelandclinic.org", "webmd.com", "mdedge.com", "mednewswatch.com",
+    "news-medical.net", "ehealth-news.com", "reuters.com", "kshb.com", "nationthailand.com",
+    "finanznachrichten.de", "einpresswire.com", "pubt.io", "consumeraffairs.com",
+    "foodpoisonjournal.com", "foodpoisoningbulletin.com", "outbreaknewstoday.com",
+    "newsbynature.com", "wholefoodsmagazine.com", "foodmate.com", "dynamicwebware.com",
+    "catalinaderm.com", "tressless.com",
+    # Copies of primary documents and examples of popular claims (cited as such)
+    "docslib.org", "datapdf.com", "researchain.net", "basicmedicalkey.com", "erowid.org",
+    "speciosa.org", "kratomscience.com", "kratom-planet.com", "biologyinsights.com",
+    "maintainingwellbeing.com", "hairandbeautybc.com", "malehealthreview.com",
+]
+
 # -- HTML output -------------------------------------------------------------------------------
 
 html_theme = "sphinx_rtd_theme"
@@ -65,6 +93,7 @@ html_short_title = "Kratom evidence"
 html_static_path: list[str] = []
 html_last_updated_fmt = None
 html_show_sourcelink = False
+html_show_sphinx = False  # no "Built with Sphinx" links to other hosts in the footer
 html_copy_source = False
 html_theme_options = {
     "navigation_depth": 2,
@@ -76,3 +105,12 @@ html_theme_options = {
 html_baseurl = os.environ.get(
     "KRATOM_DOCS_BASE_URL", os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 )
+
+# The 404 page uses absolute paths, so it works at any depth of the site.
+notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
+notfound_context = {
+    "title": "Page not found",
+    "body": "<h1>Page not found</h1><p>Sorry, this page does not exist. It may have moved. "
+    "Go to the <a href=\"" + notfound_urls_prefix + "index.html\">home page</a> "
+    "or use the search box.</p>",
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import claims, clinic, config, disclaimer, handouts, helplines, pdf, review, site
+from . import claims, clinic, config, disclaimer, handouts, helplines, links, pdf, review, site
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -33,4 +33,5 @@ def setup_extension(app: Sphinx) -> None:
     clinic.setup_clinic(app)
     handouts.setup_handouts(app)
     pdf.setup_pdf(app)
+    links.setup_links(app)
     site.setup_site(app)

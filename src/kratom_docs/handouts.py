@@ -234,12 +234,12 @@ def on_page_context(
         context["kd_downloads"] = None
         return
     write_print_pages(app, pagename, context.get("body", ""))
-    sizes = {"letter": _("US Letter"), "a4": _("A4")}
+    sizes = {"letter": _("US Letter size"), "a4": _("A4 size")}
     items = []
     for edition in editions(app):
         for paper in app.config.handout_paper_sizes:
             label = sizes[paper] if edition == "standard" else _("Large print, %s") % sizes[paper]
-            items.append({"href": pdf_name(pagename, edition, paper), "label": label})
+            items.append({"href": pdf_name(pagename, edition, paper), "label": label + " (PDF)"})
     context["kd_downloads"] = items
 
 

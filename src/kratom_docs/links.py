@@ -1,0 +1,128 @@
+"""External link policy: https only, allow-listed domains, no tracking, DOIs through doi.org.
+
+The same :func:`url_problems` judges the links in the sources (at read time, with file and
+line), the URLs and DOIs in the BibTeX file, and (in the tests) every link in the built HTML
+and PDFs. The policy applies when ``link_allowed_domains`` is set.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
+
+from docutils import nodes
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+SCHEMES_WITHOUT_HOST = {"mailto", "tel"}
+DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
+
+
+def host_allowed(host: str, allowed: Iterable[str]) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in (a.lower() for a in allowed))
+
+
+def url_problems(url: str, allowed: Iterable[str], tracking: Iterable[str]) -> list[str]:
+    """What is wrong with an external URL under the project's policy (empty: nothing)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in SCHEMES_WITHOUT_HOST:
+        return []
+    problems = []
+    if scheme != "https":
+        problems.append(f"not https: {url}")
+    host = (parts.hostname or "").lower()
+    if not host_allowed(host, allowed):
+        problems.append(f"domain not on the allow-list (link_allowed_domains): {host or url}")
+    if host in DOI_HOSTS and host != "doi.org":
+        problems.append(f"DOIs go through https://doi.org/, not {host}: {url}")
+    for name, _value in parse_qsl(parts.query, keep_blank_values=True):
+        lowered = name.lower()
+        if any(
+            lowered.startswith(t) if t.endswith("_") else lowered == t for t in tracking
+        ):
+            problems.append(f"tracking parameter {name!r}: {url}")
+    return problems
+
+
+def _policy(app: Sphinx) -> tuple[list[str], list[str]] | None:
+    allowed = list(app.config.link_allowed_domains)
+    return (allowed, list(app.config.link_tracking_parameters)) if allowed else None
+
+
+def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
+    """Report external links in a source page, with its file and line."""
+    policy = _policy(app)
+    if policy is None:
+        return
+    for ref in doctree.findall(nodes.reference):
+        uri = ref.get("refuri", "")
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", uri):
+            continue  # internal
+        for problem in url_problems(uri, *policy):
+            logger.warning("external link: %s", problem, location=ref,
+                           type="kratom", subtype="link")
+
+
+_BIB_FIELD = re.compile(r"^\s*(url|doi)\s*=\s*\{(.*)\},?\s*$", re.IGNORECASE)
+_BIB_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,")
+
+
+def bib_problems(path: Path, allowed: list[str], tracking: list[str]) -> list[tuple[int, str]]:
+    """(line, problem) for every BibTeX entry without a usable DOI or https URL."""
+    problems: list[tuple[int, str]] = []
+    key, start, has_link = None, 0, False
+
+    def close() -> None:
+        if key and not has_link:
+            problems.append((start, f"entry {key!r} has neither a DOI nor an https url"))
+
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        entry = _BIB_ENTRY.match(line)
+        if entry:
+            close()
+            key, start, has_link = entry.group(2), number, False
+            if entry.group(1).lower() in {"comment", "preamble", "string"}:
+                key = None
+            continue
+        field = _BIB_FIELD.match(line)
+        if not field or key is None:
+            continue
+        name, value = field.group(1).lower(), field.group(2).strip()
+        if name == "doi":
+            if not re.match(r"^10\.\d{4,9}/\S+$", value):
+                problems.append((number, f"entry {key!r}: doi is not a bare DOI (10.xxxx/...): {value}"))
+            else:
+                has_link = True
+        else:
+            found = url_problems(value, allowed, tracking)
+            problems += [(number, f"entry {key!r}: {p}") for p in found]
+            has_link = has_link or not found
+    close()
+    return problems
+
+
+def check_bibliography(app: Sphinx) -> None:
+    policy = _policy(app)
+    if policy is None:
+        return
+    for bibfile in getattr(app.config, "bibtex_bibfiles", []):
+        path = Path(app.confdir, bibfile)
+        if not path.is_file():
+            continue
+        for line, problem in bib_problems(path, *policy):
+            logger.warning(problem, location=f"{path}:{line}", type="kratom", subtype="bib")
+
+
+def setup_links(app: Sphinx) -> None:
+    app.connect("doctree-read", check_doctree)
+    app.connect("builder-inited", check_bibliography)
