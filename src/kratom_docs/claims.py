@@ -68,14 +68,14 @@ def _cite(keys: list[str]) -> str:
 
 
 def verdict_label(claim: dict) -> str:
-    return {"supported": _("Supported"), "partly supported": _("Partly supported"),
+    return str({"supported": _("Supported"), "partly supported": _("Partly supported"),
             "not established": _("Not established"), "contradicted": _("Contradicted")}[
-        claim["verdict"]]
+        claim["verdict"]])
 
 
 def strength_label(claim: dict) -> str:
-    return {"strong": _("Strong"), "moderate": _("Moderate"), "weak": _("Weak"),
-            "none": _("No evidence")}[claim["strength"]]
+    return str({"strong": _("Strong"), "moderate": _("Moderate"), "weak": _("Weak"),
+            "none": _("No evidence")}[claim["strength"]])
 
 
 class _ClaimsDirective(SphinxDirective):

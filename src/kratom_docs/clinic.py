@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 from sphinx.errors import ConfigError
 
+from .data import stop
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -144,7 +146,29 @@ def on_config_inited(app: Sphinx, config: Config) -> None:
         path = Path(config.handout_clinic)
         if not path.is_absolute():
             path = Path.cwd() / path
-        app._kd_clinic = load(path)  # type: ignore[attr-defined]
+        try:
+            app._kd_clinic = load(path)  # type: ignore[attr-defined]
+        except ClinicError as error:
+            stop(error)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m kratom_docs.clinic FILE``: check a clinic file before a build."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m kratom_docs.clinic path/to/clinic.toml", file=sys.stderr)
+        return 2
+    try:
+        info = load(Path(args[0]).resolve())
+    except ClinicError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"{args[0]}: OK ({info.name}, {info.phone}); handouts go to clinic-{info.slug}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
 
 
 def setup_clinic(app: Sphinx) -> None:

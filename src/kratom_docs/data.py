@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 
 class DataError(ConfigError):
@@ -16,13 +18,14 @@ class DataError(ConfigError):
     category = "Data error"
 
 
-@dataclass(frozen=True)
-class Located:
-    """A value from a data file, with where it came from (for messages)."""
+def stop(error: ConfigError) -> None:
+    """End the build on bad input: the message (file, line, field) and exit status 2.
 
-    value: Any
-    file: Path
-    line: int
+    Sphinx prints a traceback report for any exception an extension raises; bad input from a
+    writer or a clinic is not a crash, so it gets a plain message instead.
+    """
+    logger.error("%s", error, type="kratom", subtype="input")
+    raise SystemExit(2)
 
 
 def load_yaml(path: Path) -> Any:

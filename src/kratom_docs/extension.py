@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .data import DataError, stop
 from . import claims, clinic, config, disclaimer, handouts, helplines, links, pdf, review, site
 
 if TYPE_CHECKING:
@@ -21,11 +22,22 @@ def add_templates(app: Sphinx, conf: Config) -> None:
         conf.templates_path.insert(0, templates)
 
 
+def load_data(app: Sphinx) -> None:
+    """Read the data files once, up front: bad data stops the build with file and line."""
+    try:
+        disclaimer.get(app)
+        claims.get(app)
+        helplines.get(app)
+    except DataError as error:
+        stop(error)
+
+
 def setup_extension(app: Sphinx) -> None:
     app.setup_extension("sphinxcontrib.bibtex")
     config.register(app)
     app.connect("config-inited", add_templates)
     app.add_message_catalog("kratom_docs", str(HERE / "locale"))
+    app.connect("builder-inited", load_data)
     disclaimer.setup_disclaimer(app)
     review.setup_review(app)
     claims.setup_claims(app)

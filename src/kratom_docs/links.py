@@ -56,7 +56,10 @@ def url_problems(url: str, allowed: Iterable[str], tracking: Iterable[str]) -> l
 
 def _policy(app: Sphinx) -> tuple[list[str], list[str]] | None:
     allowed = list(app.config.link_allowed_domains)
-    return (allowed, list(app.config.link_tracking_parameters)) if allowed else None
+    if not allowed:
+        return None
+    own = urlsplit(app.config.html_baseurl or "").hostname
+    return ([*allowed, own] if own else allowed), list(app.config.link_tracking_parameters)
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:

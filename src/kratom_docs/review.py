@@ -74,34 +74,49 @@ def get(env: BuildEnvironment, docname: str) -> Review | None:
     return Review(last, nxt, str(meta.get("clinical_reviewer") or "").strip())
 
 
+def _line(env: BuildEnvironment, docname: str, key: str) -> int:
+    """The line of ``key:`` in the page's front matter (1 when it is not there)."""
+    try:
+        lines = env.doc2path(docname).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 1
+    for number, line in enumerate(lines[:40], start=1):
+        if line.startswith(f"{key}:"):
+            return number
+    return 1
+
+
 def check(app: Sphinx, env: BuildEnvironment) -> None:
     """Report pages whose review dates are missing, malformed, too far apart or overdue."""
     limit = app.config.review_max_months
     now = today(app)
     for docname in sorted(env.found_docs):
         meta = env.metadata.get(docname, {})
-        problems = []
+        problems: list[tuple[str, str]] = []
         for key in ("last_reviewed", "next_review"):
             if key not in meta:
-                problems.append(f"front matter has no {key!r} (an ISO date, e.g. 2026-11-26)")
+                problems.append((key, f"front matter has no {key!r} (an ISO date, e.g. 2026-11-26)"))
             elif _parse_date(meta[key]) is None:
-                problems.append(f"front matter {key!r} is not an ISO date: {meta[key]!r}")
+                problems.append((key, f"front matter {key!r} is not an ISO date: {meta[key]!r}"))
         review = get(env, docname)
         if review and not problems:
             if review.next_review <= review.last_reviewed:
-                problems.append("'next_review' must come after 'last_reviewed'")
+                problems.append(("next_review", "'next_review' must come after 'last_reviewed'"))
             elif review.next_review > _add_months(review.last_reviewed, limit):
-                problems.append(
+                problems.append((
+                    "next_review",
                     f"'next_review' {review.next_review} is more than {limit} months after "
-                    f"'last_reviewed' {review.last_reviewed}"
-                )
+                    f"'last_reviewed' {review.last_reviewed}",
+                ))
             if review.next_review < now:
                 logger.warning(
                     "review overdue: 'next_review' was %s; review the page and update its dates",
-                    review.next_review, location=docname, type="kratom", subtype="review-overdue",
+                    review.next_review, location=(docname, _line(env, docname, "next_review")),
+                    type="kratom", subtype="review-overdue",
                 )
-        for problem in problems:
-            logger.warning(problem, location=docname, type="kratom", subtype="review")
+        for key, problem in problems:
+            logger.warning(problem, location=(docname, _line(env, docname, key)),
+                           type="kratom", subtype="review")
 
 
 def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
