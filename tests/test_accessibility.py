@@ -83,12 +83,19 @@ def axe_violations(browser, url: str) -> list[str]:
     return found
 
 
-def test_every_page_has_no_wcag_violations(site, browser):
-    with serve(site.html) as base:
+def test_every_page_has_no_wcag_violations(site, browser, tmp_path):
+    # Served under the same path as on the hosted site, so that the 404 page's absolute
+    # links to its stylesheets resolve.
+    from conftest import BASE_URL
+
+    prefix = BASE_URL.split("/", 3)[3]
+    (tmp_path / prefix).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / prefix.rstrip("/")).symlink_to(site.html, target_is_directory=True)
+    with serve(tmp_path) as base:
         problems = {}
         for page in site.pages():
             rel = page.relative_to(site.html).as_posix()
-            found = axe_violations(browser, base + rel)
+            found = axe_violations(browser, base + prefix + rel)
             if found:
                 problems[rel] = found
     assert problems == {}

@@ -15,10 +15,11 @@ from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from .data import DataError, items_with_lines, require_fields
+from .data import DataError, cached, items_with_lines, require_fields
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 _ = get_translation("kratom_docs")
 
@@ -48,12 +49,8 @@ def load(path: Path) -> dict[str, dict]:
     return claims
 
 
-def get(app: Sphinx) -> dict[str, dict]:
-    cached = getattr(app, "_kd_claims", None)
-    if cached is None:
-        cached = load(Path(app.confdir, app.config.claims_file))
-        app._kd_claims = cached  # type: ignore[attr-defined]
-    return cached
+def get(config: Config) -> dict[str, dict]:
+    return cached(load, Path(config.claims_file))
 
 
 def _md(text: str) -> str:
@@ -80,9 +77,8 @@ def strength_label(claim: dict) -> str:
 
 class _ClaimsDirective(SphinxDirective):
     def claims(self) -> dict[str, dict]:
-        path = Path(self.env.app.confdir, self.config.claims_file)
-        self.env.note_dependency(str(path))
-        return get(self.env.app)
+        self.env.note_dependency(self.config.claims_file)
+        return get(self.config)
 
     def render(self, markdown: str, classes: list[str]) -> list[nodes.Node]:
         container = nodes.container(classes=classes)

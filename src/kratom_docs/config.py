@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
@@ -109,6 +110,9 @@ def validate(app: Sphinx, config: Config) -> None:
         raise ConfigError("handout_max_pages: must be 1 or more")
     if config.review_max_months < 1:
         raise ConfigError("review_max_months: must be 1 or more")
+    # Data files are named relative to conf.py; from here on they are absolute paths.
+    for name in ("disclaimer_file", "claims_file", "helplines_file"):
+        setattr(config, name, str(Path(app.confdir, getattr(config, name))))
     # The environment overrides ("-D handout_pdf=0") arrive as strings.
     config.handout_pdf = _as_bool(config.handout_pdf)
     config.handout_large_print = _as_bool(config.handout_large_print)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from sphinx.errors import ConfigError
@@ -26,6 +27,20 @@ def stop(error: ConfigError) -> None:
     """
     logger.error("%s", error, type="kratom", subtype="input")
     raise SystemExit(2)
+
+
+def cached(loader: Callable[..., Any], path: Path, *args: Any) -> Any:
+    """``loader(path, *args)``, remembered until the file changes (parallel-safe)."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    return _cached(loader, str(path), mtime, args)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(loader: Callable[..., Any], path: str, mtime: int, args: tuple) -> Any:
+    return loader(Path(path), *args)
 
 
 def load_yaml(path: Path) -> Any:

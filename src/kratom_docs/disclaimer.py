@@ -17,10 +17,11 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .data import DataError, load_yaml
+from .data import DataError, cached, load_yaml
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +66,9 @@ def load(path: Path, language: str) -> Disclaimer:
     return Disclaimer(short=normalise(entry["short"]), full=entry["full"].strip())
 
 
-def get(app: Sphinx) -> Disclaimer:
-    """The disclaimer for this build's language (loaded once per process)."""
-    cached = getattr(app, "_kd_disclaimer", None)
-    if cached is None:
-        path = Path(app.confdir, app.config.disclaimer_file)
-        cached = load(path, app.config.language or "en")
-        app._kd_disclaimer = cached  # type: ignore[attr-defined]
-    return cached
+def get(config: Config) -> Disclaimer:
+    """The disclaimer for this build's language."""
+    return cached(load, Path(config.disclaimer_file), config.language or "en")
 
 
 class DisclaimerDirective(SphinxDirective):
@@ -81,23 +77,22 @@ class DisclaimerDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        path = Path(self.env.app.confdir, self.config.disclaimer_file)
-        self.env.note_dependency(str(path))
+        self.env.note_dependency(self.config.disclaimer_file)
         container = nodes.container(classes=["kd-disclaimer-full"])
-        for para in get(self.env.app).full.split("\n\n"):
+        for para in get(self.config).full.split("\n\n"):
             container += nodes.paragraph(text=" ".join(para.split()))
         return [container]
 
 
 def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    context["kd_disclaimer_html"] = get(app).short_html
+    context["kd_disclaimer_html"] = get(app.config).short_html
 
 
 def check_pages(app: Sphinx, exception: Exception | None) -> None:
     """Fail the build, naming the page, when a written HTML page lacks the disclaimer."""
     if exception or app.builder.format != "html" or app.builder.name == "handouts":
         return
-    marker = get(app).short_html
+    marker = get(app.config).short_html
     outdir = Path(app.outdir)
     missing = []
     for page in sorted(outdir.rglob("*.html")):

@@ -25,9 +25,9 @@ def add_templates(app: Sphinx, conf: Config) -> None:
 def load_data(app: Sphinx) -> None:
     """Read the data files once, up front: bad data stops the build with file and line."""
     try:
-        disclaimer.get(app)
-        claims.get(app)
-        helplines.get(app)
+        disclaimer.get(app.config)
+        claims.get(app.config)
+        helplines.get(app.config)
     except DataError as error:
         stop(error)
 

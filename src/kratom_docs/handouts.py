@@ -87,7 +87,7 @@ def fingerprint(app: Sphinx) -> str:
         (app.config.html_baseurl or "").encode(),
         (app.config.release or "").encode(),
         (app.config.language or "en").encode(),
-        disclaimer.get(app).short.encode(),
+        disclaimer.get(app.config).short.encode(),
         repr(info).encode(),
         repr(editions(app)).encode(),
     ]
@@ -212,7 +212,7 @@ def write_print_pages(app: Sphinx, docname: str, body: str) -> None:
             version_label=_("Version %s.") % release if release else "",
             date=build_date(app, docname),
             edition=edition,
-            disclaimer=disclaimer.get(app).short,
+            disclaimer=disclaimer.get(app.config).short,
             review=rec,
             clinic=info,
             qr=qr_code(url) if url else None,

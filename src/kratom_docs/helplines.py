@@ -10,10 +10,11 @@ from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from .data import DataError, items_with_lines, require_fields
+from .data import DataError, cached, items_with_lines, require_fields
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 _ = get_translation("kratom_docs")
 
@@ -32,21 +33,17 @@ def load(path: Path) -> list[dict]:
     return lines
 
 
-def get(app: Sphinx) -> list[dict]:
-    cached = getattr(app, "_kd_helplines", None)
-    if cached is None:
-        cached = load(Path(app.confdir, app.config.helplines_file))
-        app._kd_helplines = cached  # type: ignore[attr-defined]
-    return cached
+def get(config: Config) -> list[dict]:
+    return cached(load, Path(config.helplines_file))
 
 
 class HelplinesDirective(SphinxDirective):
     """``{helplines}``: the help lines as a short boxed list."""
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(str(Path(self.env.app.confdir, self.config.helplines_file)))
+        self.env.note_dependency(self.config.helplines_file)
         items = []
-        for h in get(self.env.app):
+        for h in get(self.config):
             action = h["action"].replace(h["number"], f"[{h['number']}](tel:{h['tel']})")
             items.append(
                 f"- **{h['name']}:** {action}. "

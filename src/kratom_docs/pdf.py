@@ -90,7 +90,7 @@ def mirror_dir(app: Sphinx) -> Path | None:
 
 def plan(app: Sphinx) -> list[Job]:
     static = _static_inputs_digest()
-    text = disclaimer.get(app).short
+    text = disclaimer.get(app.config).short
     jobs = []
     for docname in handouts.handout_docnames(app):
         for edition in handouts.editions(app):

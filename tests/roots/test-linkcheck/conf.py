@@ -14,3 +14,5 @@ bibtex_bibfiles = []
 disclaimer_file = str(REPO / "data" / "disclaimer.yaml")
 handout_pdf = False
 review_today = "2026-12-01"
+claims_file = str(REPO / "tests" / "roots" / "test-basic" / "data" / "claims.yaml")
+helplines_file = str(REPO / "tests" / "roots" / "test-basic" / "data" / "helplines.yaml")
