@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "src"))  # the extension, also when it is not inst
 
 project = "Kratom: what the evidence says"
 author = "The kratom-docs contributors"
-copyright = "2026, The kratom-docs contributors. Content CC BY 4.0, code MIT"  # noqa: A001
+copyright = "2026, The kratom-docs contributors. Content CC BY 4.0, code MIT"
 release = version = "0.1.0"
 language = "en"
 

@@ -36,7 +36,8 @@ def browser():
     if path is None:
         if os.environ.get("KRATOM_DOCS_REQUIRE_BROWSER"):
             pytest.fail("chromium is required here (KRATOM_DOCS_REQUIRE_BROWSER is set)")
-        pytest.skip("chromium not installed (Debian: apt-get install chromium); .ci/run installs it")
+        pytest.skip("chromium not installed (Debian: apt-get install chromium); "
+                    ".ci/run installs it")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -21,7 +21,8 @@ def good_build(tmp_path_factory):
 
 FAULTS = {
     "myst syntax (bad front matter)": (
-        "handouts/sample.md", lambda t: t.replace("---\nlast_reviewed", "---\n: [\nlast_reviewed", 1),
+        "handouts/sample.md",
+        lambda t: t.replace("---\nlast_reviewed", "---\n: [\nlast_reviewed", 1),
         r"handouts/sample\.md:\d+: (WARNING|ERROR): .*(YAML|front matter)",
     ),
     "unknown directive": (

@@ -40,7 +40,7 @@ def test_the_short_disclaimer_has_every_required_element():
         "911", "1-800-222-1222", "988",
     ):
         assert element in text
-    assert len(text.split()) <= 60, "too long for an 8–9 pt footer"
+    assert len(text.split()) <= 60, "too long for an 8 to 9 pt footer"
 
 
 def test_missing_language_names_the_file(tmp_path):

@@ -94,7 +94,8 @@ def test_a_source_link_off_policy_fails_the_build_with_its_line(project_copy, tm
     from conftest import run_sphinx
 
     conf = project_copy / "conf.py"
-    conf.write_text(conf.read_text() + '\nlink_allowed_domains = ["doi.org"]\nmyst_url_schemes = ["http", "https", "tel"]\n')
+    conf.write_text(conf.read_text() + '\nlink_allowed_domains = ["doi.org"]\n'
+                    'myst_url_schemes = ["http", "https", "tel"]\n')
     page = project_copy / "index.md"
     page.write_text(page.read_text() + "\nSee [this](http://tracker.example/x?utm_source=a).\n")
     proc = run_sphinx(project_copy, tmp_path / "out")

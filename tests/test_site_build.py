@@ -65,5 +65,5 @@ def test_two_clean_builds_give_identical_pdfs(site, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     again = sorted((tmp_path / "handouts").glob("*.pdf"))
     assert [p.name for p in again] == [p.name for p in site.pdfs()]
-    for first, second in zip(site.pdfs(), again):
+    for first, second in zip(site.pdfs(), again, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name

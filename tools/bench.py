@@ -80,7 +80,8 @@ def main() -> int:
             edited.append(timed(build(src, out), src))
             handout.write_text(original)
             timed(build(src, out), src)  # back to the committed text
-        sizes = {p.name: p.stat().st_size for p in sorted((tmp / "full-0" / "handouts").glob("*.pdf"))}
+        pdfs = sorted((tmp / "full-0" / "handouts").glob("*.pdf"))
+        sizes = {p.name: p.stat().st_size for p in pdfs}
 
     med = statistics.median
     h, f, i = med(html_only), med(full), med(touched)
@@ -102,7 +103,9 @@ def main() -> int:
     for name, size in sizes.items():
         biggest = max(biggest, size)
         print(f"  {name:52} {size / 1024:6.1f} KB")
-    checks.append((f"largest PDF = {biggest / 1024:.1f} KB (target < 100 KB)", biggest < 100 * 1024))
+    checks.append(
+        (f"largest PDF = {biggest / 1024:.1f} KB (target < 100 KB)", biggest < 100 * 1024)
+    )
     print()
     for text, ok in checks:
         print(f"{'PASS' if ok else 'FAIL'}  {text}")

@@ -8,7 +8,7 @@ MyST and parsed in place, so their ``{cite:p}`` citations resolve like any other
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -89,7 +89,7 @@ class _ClaimsDirective(SphinxDirective):
 class ClaimsTableDirective(_ClaimsDirective):
     """``{claims-table}``: every claim (or one topic's) as a table."""
 
-    option_spec = {"topic": lambda v: directives.choice(v, TOPICS)}
+    option_spec: ClassVar[dict] = {"topic": lambda v: directives.choice(v, TOPICS)}
 
     def run(self) -> list[nodes.Node]:
         topic = self.options.get("topic")
@@ -120,7 +120,7 @@ class ClaimDirective(_ClaimsDirective):
     """``{claim} <id>``: one claim; ``:plain:`` uses the handout wording."""
 
     required_arguments = 1
-    option_spec = {"plain": directives.flag}
+    option_spec: ClassVar[dict] = {"plain": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         claims = self.claims()

@@ -71,7 +71,9 @@ def _logo(path: Path, value: str, source: Path) -> str:
         try:
             root = ET.fromstring(data)
         except ET.ParseError as exc:
-            raise ClinicError(f"{source}: [clinic] logo: {logo.name} is not valid SVG ({exc})") from None
+            raise ClinicError(
+                f"{source}: [clinic] logo: {logo.name} is not valid SVG ({exc})"
+            ) from None
         if not root.tag.endswith("svg"):
             raise ClinicError(f"{source}: [clinic] logo: {logo.name} is not an SVG image")
         if b"<script" in data.lower():
@@ -96,7 +98,9 @@ def load(path: Path) -> Clinic:
         raise ClinicError(f"{path}: not a UTF-8 text file") from None
     unknown_tables = sorted(set(data) - {"clinic"})
     if unknown_tables:
-        raise ClinicError(f"{path}: unknown key(s) {unknown_tables}: only a [clinic] table is allowed")
+        raise ClinicError(
+            f"{path}: unknown key(s) {unknown_tables}: only a [clinic] table is allowed"
+        )
     table = data.get("clinic")
     if not isinstance(table, dict):
         raise ClinicError(f"{path}: missing [clinic] table")

@@ -86,11 +86,12 @@ def _rebuild(name: str) -> str:
 def register(app: Sphinx) -> None:
     for f in dataclasses.fields(Options):
         default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        kinds = {list, tuple} if isinstance(default, list) else {type(default)}
         app.add_config_value(
             f.name,
             default,
             _rebuild(f.name),
-            types=frozenset({type(default)}) if not isinstance(default, list) else frozenset({list, tuple}),
+            types=frozenset(kinds),
             description=f.metadata.get("help", ""),
         )
     app.connect("config-inited", validate, priority=900)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from sphinx.errors import ConfigError
@@ -66,7 +67,7 @@ def items_with_lines(path: Path) -> list[tuple[dict, int]]:
     node = yaml.compose(path.read_text(encoding="utf-8"))
     lines = [item.start_mark.line + 1 for item in node.value]
     out = []
-    for entry, line in zip(data, lines):
+    for entry, line in zip(data, lines, strict=True):
         if not isinstance(entry, dict):
             raise DataError(f"{path}:{line}: expected a mapping (key: value) for this entry")
         out.append((entry, line))
@@ -81,7 +82,7 @@ def require_fields(
         if key not in required and key not in optional:
             known = ", ".join(sorted({*required, *optional}))
             raise DataError(f"{path}:{line}: unknown field {key!r} (known fields: {known})")
-    for key, kind in required.items():
+    for key in required:
         if key not in entry or entry[key] in (None, "", []):
             raise DataError(f"{path}:{line}: required field {key!r} is missing or empty")
     for key, kind in {**required, **optional}.items():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .data import DataError, stop
 from . import claims, clinic, config, disclaimer, handouts, helplines, links, pdf, review, site
+from .data import DataError, stop
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -103,7 +103,9 @@ def bib_problems(path: Path, allowed: list[str], tracking: list[str]) -> list[tu
         name, value = field.group(1).lower(), field.group(2).strip()
         if name == "doi":
             if not re.match(r"^10\.\d{4,9}/\S+$", value):
-                problems.append((number, f"entry {key!r}: doi is not a bare DOI (10.xxxx/...): {value}"))
+                problems.append(
+                    (number, f"entry {key!r}: doi is not a bare DOI (10.xxxx/...): {value}")
+                )
             else:
                 has_link = True
         else:

@@ -95,7 +95,9 @@ def check(app: Sphinx, env: BuildEnvironment) -> None:
         problems: list[tuple[str, str]] = []
         for key in ("last_reviewed", "next_review"):
             if key not in meta:
-                problems.append((key, f"front matter has no {key!r} (an ISO date, e.g. 2026-11-26)"))
+                problems.append(
+                    (key, f"front matter has no {key!r} (an ISO date, e.g. 2026-11-26)")
+                )
             elif _parse_date(meta[key]) is None:
                 problems.append((key, f"front matter {key!r} is not an ISO date: {meta[key]!r}"))
         review = get(env, docname)
