@@ -96,8 +96,8 @@ def check_pages(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     missing = []
     for page in sorted(outdir.rglob("*.html")):
-        if page.relative_to(outdir).parts[0].startswith("_"):
-            continue  # _static, _sources: not pages
+        if any(part.startswith(("_", ".")) for part in page.relative_to(outdir).parts[:-1]):
+            continue  # _static, _sources, .doctrees: not pages
         if marker not in page.read_text(encoding="utf-8", errors="replace"):
             missing.append(page.relative_to(outdir).as_posix())
     for name in missing:

@@ -71,7 +71,8 @@ def variant(app: Sphinx) -> str:
 
 
 def work_dir(app: Sphinx) -> Path:
-    return Path(app.doctreedir).parent / "handout-work" / variant(app)
+    # Beside the pickled doctrees: build state, never part of a published output folder.
+    return Path(app.doctreedir) / "handout-work" / variant(app)
 
 
 def print_file(app: Sphinx, docname: str, edition: str) -> Path:
