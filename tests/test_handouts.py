@@ -254,3 +254,17 @@ def test_make_handouts_with_clinic(tmp_path):
     pdfs = sorted(p.name for p in folder.glob("*.pdf"))
     assert len(pdfs) == 4 * len(HANDOUTS)
     assert "Riverside Family Health Center" in pdf_page_texts(folder / pdfs[0])[0]
+
+
+def test_clinic_file_checker_command(tmp_path):
+    import sys
+
+    good = subprocess.run([sys.executable, "-m", "kratom_docs.clinic",
+                           str(REPO / "examples/clinic.toml")], capture_output=True, text=True)
+    assert good.returncode == 0 and "OK" in good.stdout
+    bad = write_clinic(tmp_path, '[clinic]\nname = "A"\nphone = "1"\nwebsite = "http://x"\n')
+    proc = subprocess.run([sys.executable, "-m", "kratom_docs.clinic", str(bad)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "clinic.toml: [clinic] website: must start with https://" in proc.stderr
+    assert "Traceback" not in proc.stderr

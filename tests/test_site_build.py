@@ -67,3 +67,21 @@ def test_two_clean_builds_give_identical_pdfs(site, tmp_path):
     assert [p.name for p in again] == [p.name for p in site.pdfs()]
     for first, second in zip(site.pdfs(), again, strict=True):
         assert first.read_bytes() == second.read_bytes(), first.name
+
+
+def test_what_readers_expect_of_a_site(site):
+    """Search, a sitemap, Open Graph metadata, a 404 page, a print stylesheet."""
+    from conftest import BASE_URL
+
+    assert (site.html / "search.html").is_file() and (site.html / "searchindex.js").is_file()
+    sitemap = (site.html / "sitemap.xml").read_text()
+    for page in ("index.html", "docs/hair-loss.html", "handouts/stopping-kratom.html"):
+        assert f"<loc>{BASE_URL}{page}</loc>" in sitemap
+    page = (site.html / "docs" / "hair-loss.html").read_text()
+    assert '<meta property="og:title" content="Kratom and hair loss' in page
+    assert '<meta name="description" content="' in page
+    assert '<meta name="dcterms.modified" content="2026-11-26"' in page
+    not_found = (site.html / "404.html").read_text()
+    assert "Page not found" in not_found
+    css = next((site.html / "_static").glob("kratom-site.css")).read_text()
+    assert "@media print" in css

@@ -45,9 +45,10 @@ class HelplinesDirective(SphinxDirective):
         items = []
         for h in get(self.config):
             action = h["action"].replace(h["number"], f"[{h['number']}](tel:{h['tel']})")
+            cite = " {cite:p}`" + ",".join(h["cite"]) + "`" if h.get("cite") else ""
             items.append(
                 f"- **{h['name']}:** {action}. "
-                f"<span class=\"kd-helpline-when\">{h['when']}</span>"
+                f"<span class=\"kd-helpline-when\">{h['when']}{cite}</span>"
             )
         text = f"**{_('Get help now')}**\n\n" + "\n".join(items)
         container = nodes.container(classes=["kd-helplines"])

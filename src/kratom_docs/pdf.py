@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -199,7 +200,9 @@ def print_handouts(app: Sphinx, exception: Exception | None) -> None:
         if workers == 1:
             results = [render(job) for job in todo]
         else:
-            with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            # fork: workers start at once, with the parent's modules already imported.
+            method = "fork" if sys.platform.startswith("linux") else "spawn"
+            with ProcessPoolExecutor(workers, mp_context=get_context(method)) as pool:
                 results = list(pool.map(render, todo))
     for result in results:
         job = result.job
