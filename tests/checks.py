@@ -3,22 +3,18 @@ test can show that the check itself catches a seeded fault."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pikepdf
 import yaml
 from pypdf import PdfReader
 
+from kratom_docs.disclaimer import normalise
+
 REPO = Path(__file__).resolve().parent.parent
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 
 
-def normalise(text: str) -> str:
-    text = text.replace("\u2010", "-").replace("\u2011", "-").replace("\u2013", "-")
-    text = text.replace("\u2019", "'").replace("\u00ad", "")
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"-\s+(?=\d)", "-", text)
 
 
 def disclaimer_text(language: str = "en") -> str:
