@@ -85,3 +85,9 @@ def test_what_readers_expect_of_a_site(site):
     assert "Page not found" in not_found
     css = next((site.html / "_static").glob("kratom-site.css")).read_text()
     assert "@media print" in css
+
+
+def test_the_handouts_builder_writes_only_pdfs(tmp_path):
+    proc = run_sphinx(REPO, tmp_path, "handouts")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert {p.suffix for p in (tmp_path / "handouts").iterdir()} == {".pdf"}

@@ -9,6 +9,7 @@ WeasyPrint at the end of the build.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import posixpath
 import re
 from dataclasses import dataclass
@@ -306,7 +307,10 @@ class HandoutsBuilder(StandaloneHTMLBuilder):
         pass
 
     def finish(self) -> None:
-        pass
+        # Other extensions (sphinxcontrib-jquery) drop web assets into every HTML builder's
+        # output; this folder is for PDFs only.
+        for name in ("_static", "_sources"):
+            shutil.rmtree(Path(self.outdir) / name, ignore_errors=True)
 
     def dump_inventory(self) -> None:
         pass
