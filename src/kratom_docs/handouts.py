@@ -9,9 +9,9 @@ WeasyPrint at the end of the build.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import posixpath
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
