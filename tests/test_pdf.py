@@ -130,3 +130,14 @@ def test_editing_one_handout_reprints_only_its_pdfs(project_copy, tmp_path):
     assert "printing 1 handout PDF(s)" in edited.stdout
     assert os.stat(pdfs["sample-letter.pdf"]).st_mtime_ns == stamps["sample-letter.pdf"]
     assert os.stat(pdfs["other-letter.pdf"]).st_mtime_ns != stamps["other-letter.pdf"]
+
+
+def test_an_incremental_build_gives_the_same_bytes_as_a_clean_one(project_copy, tmp_path):
+    """After a new commit (a new SOURCE_DATE_EPOCH), `make` equals a clean build."""
+    later = {"SOURCE_DATE_EPOCH": "1800000000"}
+    assert run_sphinx(project_copy, tmp_path / "inc").returncode == 0
+    assert run_sphinx(project_copy, tmp_path / "inc", env=later).returncode == 0
+    assert run_sphinx(project_copy, tmp_path / "clean", env=later).returncode == 0
+    for name in ("sample-letter.pdf", "other-letter.pdf"):
+        incremental = (tmp_path / "inc" / "handouts" / name).read_bytes()
+        assert incremental == (tmp_path / "clean" / "handouts" / name).read_bytes()

@@ -9,6 +9,7 @@ WeasyPrint at the end of the build.
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 import re
 import shutil
@@ -92,6 +93,7 @@ def fingerprint(app: Sphinx) -> str:
         disclaimer.get(app.config).short.encode(),
         repr(info).encode(),
         repr(editions(app)).encode(),
+        os.environ.get("SOURCE_DATE_EPOCH", "").encode(),  # the date stamped into the PDFs
     ]
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
@@ -173,7 +175,6 @@ def page_url(app: Sphinx, docname: str) -> str | None:
 def build_date(app: Sphinx, docname: str) -> str:
     """The date stamped into the PDF: SOURCE_DATE_EPOCH if set, else the last review date."""
     import datetime as dt
-    import os
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
