@@ -313,9 +313,6 @@ class HandoutsBuilder(StandaloneHTMLBuilder):
         for name in ("_static", "_sources"):
             shutil.rmtree(Path(self.outdir) / name, ignore_errors=True)
 
-    def dump_inventory(self) -> None:
-        pass
-
 
 def setup_handouts(app: Sphinx) -> None:
     app.add_node(

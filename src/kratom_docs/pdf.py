@@ -98,9 +98,10 @@ def plan(app: Sphinx) -> list[Job]:
             source = handouts.print_file(app, docname, edition)
             if not source.is_file():
                 continue  # no title or no review data: already reported
+            page = source.read_bytes()
             for paper in app.config.handout_paper_sizes:
                 digest = hashlib.sha256(
-                    static + source.read_bytes() + paper.encode() + edition.encode()
+                    static + page + paper.encode() + edition.encode()
                 ).hexdigest()
                 jobs.append(Job(
                     docname=docname,
