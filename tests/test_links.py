@@ -14,10 +14,11 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import BASE_URL, REPO
 
+from kratom_docs.config import Options
 from kratom_docs.links import bib_problems, url_problems
 
 CONF = runpy.run_path(str(REPO / "conf.py"))
-TRACKING = ["utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "s_cid", "src"]
+TRACKING = Options().link_tracking_parameters  # the extension's own default
 #: The project's allow-list, plus the site's own address (links from handouts to their page).
 POLICY = ([*CONF["link_allowed_domains"], BASE_URL.split("/")[2]], TRACKING)
 

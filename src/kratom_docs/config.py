@@ -77,7 +77,7 @@ class Options:
 
 
 def _rebuild(name: str) -> str:
-    # Values that change what a document renders to invalidate the environment.
+    # Output-only values need no re-read of the sources; the rest invalidate the environment.
     if name.startswith(("handout_pdf", "handout_workers", "handout_clinic", "handout_paper")):
         return ""
     return "env"

@@ -90,7 +90,7 @@ def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict,
 
 def check_pages(app: Sphinx, exception: Exception | None) -> None:
     """Fail the build, naming the page, when a written HTML page lacks the disclaimer."""
-    if exception or app.builder.format != "html" or app.builder.name == "handouts":
+    if exception or app.builder.format != "html" or getattr(app.builder, "prints_only", False):
         return
     marker = get(app.config).short_html
     outdir = Path(app.outdir)

@@ -113,9 +113,14 @@ def outdated_print_pages(app: Sphinx, env, added, changed, removed) -> list[str]
     ]
 
 
+def prints_only(app: Sphinx) -> bool:
+    """True for the ``handouts`` builder, which writes PDFs and no web pages."""
+    return getattr(app.builder, "prints_only", False)
+
+
 def wants_print_pages(app: Sphinx) -> bool:
     builder = app.builder
-    if builder.name == "handouts":
+    if prints_only(app):
         return True
     return (
         builder.format == "html"
@@ -288,6 +293,7 @@ class HandoutsBuilder(StandaloneHTMLBuilder):
     """Print the handouts only: no site pages, just the PDFs (``make handouts``)."""
 
     name = "handouts"
+    prints_only = True
     epilog = "The handout PDFs are in %(outdir)s."
     search = False
     use_index = False

@@ -75,7 +75,7 @@ def build_failed(app: Sphinx) -> bool:
 
 def target_dir(app: Sphinx, docname: str) -> Path:
     """Where the builder publishes a handout's PDFs."""
-    if app.builder.name == "handouts":
+    if handouts.prints_only(app):
         info = clinic.get(app)
         return Path(app.outdir) / (f"clinic-{info.slug}" if info else "")
     page = app.builder.get_target_uri(docname)
@@ -84,7 +84,7 @@ def target_dir(app: Sphinx, docname: str) -> Path:
 
 def mirror_dir(app: Sphinx) -> Path | None:
     """The handout folder beside the site (``_build/handouts``) for HTML builds."""
-    if app.builder.name == "handouts" or not app.config.handout_pdf_dir:
+    if handouts.prints_only(app) or not app.config.handout_pdf_dir:
         return None
     return (Path(app.outdir) / app.config.handout_pdf_dir).resolve()
 

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 _ = get_translation("kratom_docs")
 
-FIELDS = ("last_reviewed", "next_review", "clinical_reviewer")
 
 
 @dataclass(frozen=True)
