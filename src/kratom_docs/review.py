@@ -17,7 +17,6 @@ logger = logging.getLogger(__name__)
 _ = get_translation("kratom_docs")
 
 
-
 @dataclass(frozen=True)
 class Review:
     last_reviewed: dt.date
