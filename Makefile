@@ -1,7 +1,7 @@
 # Makefile for the kratom reference site and handouts, in the shape of sphinx-quickstart's.
 #
 #   make            create .venv if needed, build the site and every handout PDF
-#   make test       run the test suite
+#   make test       install the test tools too, then run the test suite
 #   make html | handouts | linkcheck | gettext | clean | livehtml | bench
 #
 # Every build runs with -n -W --keep-going: a warning fails it.
@@ -13,53 +13,73 @@ SPHINXBUILD   ?= $(VENV)/bin/sphinx-build
 SOURCEDIR     = .
 BUILDDIR      = _build
 STRICT        = -n -W --keep-going
-CLINIC        ?=
+PYTEST_ARGS   ?=
 
-# Same sources, same bytes: the PDFs carry the date of the last commit.
-SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
-ifneq ($(strip $(SOURCE_DATE_EPOCH)),)
-export SOURCE_DATE_EPOCH
-endif
+# A clinic file for co-branded handouts. It reaches the shell as an environment variable,
+# never as recipe text, so a path with spaces, quotes or backticks is only ever a path.
+CLINIC        ?=
+export CLINIC
 
 VENV_STAMP = $(VENV)/.installed
+TEST_STAMP = $(VENV)/.installed-test
 
-.PHONY: all help test handouts livehtml bench clean Makefile
+.PHONY: all help test handouts linkcheck livehtml bench clean preflight Makefile
 
 all: html
 
-# The virtual environment, (re)made whenever pyproject.toml is newer than it.
-$(VENV_STAMP): pyproject.toml
+# The virtual environment: what building needs (again whenever pyproject.toml or the
+# constraints change). `make test` adds the test tools.
+$(VENV_STAMP): pyproject.toml constraints.txt
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -e '.[test,dev]'
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e .
 	@touch $@
+
+$(TEST_STAMP): $(VENV_STAMP)
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+# A plain message instead of a crash when the output folder cannot be written.
+preflight:
+	@mkdir -p "$(BUILDDIR)" 2>/dev/null && test -w "$(BUILDDIR)" && \
+	  touch "$(BUILDDIR)/.write-test" 2>/dev/null && rm -f "$(BUILDDIR)/.write-test" || \
+	  { echo "error: cannot write to $(BUILDDIR)/ (read-only, or not yours); free it or set BUILDDIR=..." >&2; exit 2; }
 
 help: $(VENV_STAMP)
 	@$(SPHINXBUILD) -M help "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS) $(O)
 	@echo "Project targets: all (default), test, handouts [CLINIC=file.toml], livehtml, bench"
 
-test: $(VENV_STAMP)
+test: $(TEST_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	@tests/makefile-checks.sh
 
 # The PDFs only (no site pages). With CLINIC=path/to/clinic.toml they carry the clinic's
 # name and phone and go to a folder of their own under $(BUILDDIR)/handouts/.
-handouts: $(VENV_STAMP)
+handouts: $(VENV_STAMP) preflight
 	@$(SPHINXBUILD) -M handouts "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) $(SPHINXOPTS) $(O) \
-		$(if $(CLINIC),-D handout_clinic="$(abspath $(CLINIC))")
+		$${CLINIC:+-D "handout_clinic=$$CLINIC"}
 
-livehtml: $(VENV_STAMP)
+# Rebuilds on every change; shares the doctrees (and the PDF cache) of `make html`.
+livehtml: $(VENV_STAMP) preflight
 	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(STRICT) $(SPHINXOPTS) $(O) \
-		--watch src --watch data --ignore "$(BUILDDIR)/*" --ignore "$(VENV)/*"
+		-d "$(BUILDDIR)/doctrees" --watch src --watch data \
+		--ignore "$(BUILDDIR)/*" --ignore "$(VENV)/*"
 
-bench: $(VENV_STAMP)
+bench: $(TEST_STAMP)
 	$(VENV)/bin/python tools/bench.py
+
+# Checks every external link on the live internet. Without a network it says so at once.
+linkcheck: $(VENV_STAMP) preflight
+	@$(VENV)/bin/python -c "import socket; socket.create_connection(('doi.org', 443), 3).close()" \
+	  2>/dev/null || { echo "make linkcheck: no network here (doi.org cannot be resolved); nothing was checked" >&2; exit 2; }
+	@$(SPHINXBUILD) -M linkcheck "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) $(SPHINXOPTS) $(O)
 
 clean:
 	rm -rf "$(BUILDDIR)"
 
 # Files the catch-all must not try to build.
-pyproject.toml Makefile: ;
+pyproject.toml constraints.txt Makefile: ;
 
 # Catch-all target: route all unknown targets to Sphinx using the new "make mode" option.
-%: Makefile $(VENV_STAMP)
+%: Makefile $(VENV_STAMP) preflight
 	@$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) $(SPHINXOPTS) $(O)

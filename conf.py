@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 from urllib.parse import urlsplit
-
-ROOT = Path(__file__).parent
-sys.path.insert(0, str(ROOT / "src"))  # the extension, also when it is not installed
 
 # -- Project information -----------------------------------------------------------------------
 
@@ -24,6 +19,9 @@ extensions = [
     "myst_parser",
     "sphinxcontrib.bibtex",
     "notfound.extension",
+    # The theme as an extension too: its options are then known before the pickled environment
+    # is compared with this configuration, so an unchanged rebuild reports no change.
+    "sphinx_rtd_theme",
     "kratom_docs",
 ]
 root_doc = "index"

@@ -1,4 +1,13 @@
-"""Shared fixtures: sphinx.testing roots for unit tests, and one real build per session."""
+"""Shared fixtures: tiny Sphinx projects built in process, and one real build per session.
+
+Layers (as in Sphinx's and pydata-sphinx-theme's own tests):
+
+- fast tests build tiny roots from ``tests/roots/`` in process, with PDFs off unless PDFs are
+  what the test is about; ``pytest -m "not slow"`` runs only these and the PDF unit tests;
+- ``slow`` tests build the whole project once per session (the ``site`` fixture) and check
+  every page and every PDF of it, or run builds in separate processes (kills, packaging);
+- ``browser`` tests need Debian's chromium.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +25,7 @@ pytest_plugins = ("sphinx.testing.fixtures",)
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 BASE_URL = "https://kratom-docs.example.org/en/latest/"
+PROJECT_URL = "https://github.com/example/kratom-docs"
 #: 2026-11-26 00:00:00 UTC: fixed so that builds in the tests are reproducible.
 SOURCE_DATE_EPOCH = "1795651200"
 
@@ -23,6 +33,50 @@ SOURCE_DATE_EPOCH = "1795651200"
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
+
+
+# -- tiny projects, built in process ------------------------------------------------------------
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A fresh copy of the test root ``basic`` (two handouts) to change in a test."""
+    dest = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-basic", dest)
+    return dest
+
+
+@pytest.fixture
+def copy_root(tmp_path):
+    def copy(name: str) -> Path:
+        dest = tmp_path / name
+        shutil.copytree(ROOTS / f"test-{name}", dest)
+        return dest
+
+    return copy
+
+
+@pytest.fixture
+def build(make_app):
+    """``build(srcdir, builder="html", **confoverrides)``: build in process, return the app."""
+
+    def run(srcdir: Path, builder: str = "html", *, out: Path | None = None,
+            freshenv: bool = False, **confoverrides):
+        kwargs = {"srcdir": srcdir, "confoverrides": confoverrides, "freshenv": freshenv}
+        if out is not None:
+            kwargs["builddir"] = out
+        app = make_app(builder, **kwargs)
+        app.build()
+        return app
+
+    return run
+
+
+def warnings_of(app) -> str:
+    return app.warning.getvalue().replace(str(app.srcdir) + os.sep, "")
+
+
+# -- builds in another process (as `make` runs them) ----------------------------------------------
 
 
 def sphinx_cmd(src: Path, out: Path, builder: str = "html", *extra: str) -> list[str]:
@@ -34,11 +88,11 @@ def sphinx_cmd(src: Path, out: Path, builder: str = "html", *extra: str) -> list
 
 
 def run_sphinx(src: Path, out: Path, builder: str = "html", *extra: str,
-               env: dict | None = None) -> subprocess.CompletedProcess:
+               env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, **(env or {})}
     return subprocess.run(
         sphinx_cmd(src, out, builder, *extra), capture_output=True, text=True, env=full_env,
-        cwd=src,
+        cwd=src, timeout=timeout,
     )
 
 
@@ -61,25 +115,17 @@ class Build:
         return sorted(self.handouts.glob("*.pdf"))
 
     def pages(self) -> list[Path]:
-        return sorted(
-            p for p in self.html.rglob("*.html")
-            if not p.relative_to(self.html).parts[0].startswith("_")
-        )
+        from helpers import html_pages
+
+        return html_pages(self.html)
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Build:
     out = tmp_path_factory.mktemp("site")
-    proc = run_sphinx(REPO, out, env={"KRATOM_DOCS_BASE_URL": BASE_URL})
+    proc = run_sphinx(REPO, out, env={"KRATOM_DOCS_BASE_URL": BASE_URL,
+                                      "KRATOM_DOCS_PROJECT_URL": PROJECT_URL})
     return Build(out, proc)
-
-
-@pytest.fixture
-def project_copy(tmp_path) -> Path:
-    """A copy of the test root ``basic`` to break in a test."""
-    dest = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-basic", dest)
-    return dest
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__version__ = "0.1.0"
+try:
+    __version__ = metadata.version("kratom-docs")  # one place: pyproject.toml
+except metadata.PackageNotFoundError:  # pragma: no cover - run from an uninstalled checkout
+    __version__ = "0+unknown"
 
 
 def setup(app: Sphinx) -> dict:

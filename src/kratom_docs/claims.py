@@ -2,7 +2,9 @@
 
 ``data/claims.yaml`` holds each claim's verdict, strength of evidence, reason and citations.
 ``{claims-table}`` renders them as a table; ``{claim} <id>`` renders one. Both are written as
-MyST and parsed in place, so their ``{cite:p}`` citations resolve like any other.
+MyST and parsed in place, so their ``{cite}`` citations resolve like any other. Each claim's
+citations are checked against the bibliography when the build starts, so a missing key is
+reported at its line in ``claims.yaml``, not at the page that shows the claim.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from .data import DataError, cached, items_with_lines, require_fields
+from . import messages
+from .config import settings
+from .data import DataError, cached, items_with_lines, loaded, require_fields
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 _ = get_translation("kratom_docs")
 
@@ -49,13 +53,34 @@ def load(path: Path) -> dict[str, dict]:
     return claims
 
 
-def get(config: Config) -> dict[str, dict]:
-    return cached(load, Path(config.claims_file))
+def get(env: BuildEnvironment) -> dict[str, dict]:
+    return cached(load, settings(env).claims_file)
+
+
+def check_citations(app: Sphinx) -> None:
+    """builder-inited: every claim cites keys that exist, at least one of them primary."""
+    from .references import entries
+
+    claims = loaded(get, app.env, {})
+    if not claims:
+        return
+    known = entries(app)
+    path = settings(app.env).claims_file
+    for claim in claims.values():
+        missing = [k for k in claim["cite"] if k not in known]
+        for key in missing:
+            messages.error(f"claim {claim['id']!r} cites {key!r}, which is not in the "
+                           "bibliography", "data", location=f"{path}:{claim['line']}")
+        cited = [known[k] for k in claim["cite"] if k in known]
+        if cited and not any(e.kind in ("peer-reviewed", "government") for e in cited):
+            messages.error(f"claim {claim['id']!r}: its verdict cites no primary source "
+                           "(peer-reviewed or government)", "data",
+                           location=f"{path}:{claim['line']}")
 
 
 def _md(text: str) -> str:
     # Claims text is data, not markup: keep MyST from reading it as such.
-    for char in "\\`*_[]{}<>|#":
+    for char in "\\`*_[]{}<>|#$":
         text = text.replace(char, "\\" + char)
     return text
 
@@ -66,19 +91,26 @@ def _cite(keys: list[str]) -> str:
 
 def verdict_label(claim: dict) -> str:
     return str({"supported": _("Supported"), "partly supported": _("Partly supported"),
-            "not established": _("Not established"), "contradicted": _("Contradicted")}[
+                "not established": _("Not established"), "contradicted": _("Contradicted")}[
+        claim["verdict"]])
+
+
+def plain_verdict(claim: dict) -> str:
+    """The verdict in a patient's words."""
+    return str({"supported": _("True"), "partly supported": _("Partly true"),
+                "not established": _("Not known"), "contradicted": _("Not true")}[
         claim["verdict"]])
 
 
 def strength_label(claim: dict) -> str:
     return str({"strong": _("Strong"), "moderate": _("Moderate"), "weak": _("Weak"),
-            "none": _("No evidence")}[claim["strength"]])
+                "none": _("No evidence")}[claim["strength"]])
 
 
 class _ClaimsDirective(SphinxDirective):
     def claims(self) -> dict[str, dict]:
-        self.env.note_dependency(self.config.claims_file)
-        return get(self.config)
+        self.env.note_dependency(str(settings(self.env).claims_file))
+        return loaded(get, self.env, {})
 
     def render(self, markdown: str, classes: list[str]) -> list[nodes.Node]:
         container = nodes.container(classes=classes)
@@ -94,6 +126,8 @@ class ClaimsTableDirective(_ClaimsDirective):
     def run(self) -> list[nodes.Node]:
         topic = self.options.get("topic")
         rows = [c for c in self.claims().values() if topic in (None, c["topic"])]
+        if not rows:
+            return []
         lines = [
             "```{list-table}",
             ":header-rows: 1",
@@ -124,18 +158,21 @@ class ClaimDirective(_ClaimsDirective):
 
     def run(self) -> list[nodes.Node]:
         claims = self.claims()
+        if not claims:
+            return []  # the unusable file was reported when the build started
         key = self.arguments[0]
         if key not in claims:
             raise self.error(
-                f"unknown claim id {key!r}; ids in {self.config.claims_file}: "
+                f"unknown claim id {key!r}; ids in {settings(self.env).claims_file.name}: "
                 + ", ".join(sorted(claims))
             )
         c = claims[key]
         if "plain" in self.options:
-            text = (
-                f"**{_('You may hear:')}** {_md(c['claim'])}\n\n"
-                f"**{_('What we know:')}** {verdict_label(c)}. {_md(c['plain'])}"
-            )
+            if c["verdict"] == "supported":
+                text = f"**{_('It is true:')}** {_md(c['claim'])} {_md(c['plain'])}"
+            else:
+                text = (f"**{_('You may hear:')}** {_md(c['claim'])}\n\n"
+                        f"**{_('Is it true?')}** {plain_verdict(c)}. {_md(c['plain'])}")
         else:
             text = (
                 f"**{_('Claim:')}** {_md(c['claim'])}\n\n"
@@ -149,3 +186,4 @@ class ClaimDirective(_ClaimsDirective):
 def setup_claims(app: Sphinx) -> None:
     app.add_directive("claims-table", ClaimsTableDirective)
     app.add_directive("claim", ClaimDirective)
+    app.connect("builder-inited", check_citations, priority=800)

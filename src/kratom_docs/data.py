@@ -1,70 +1,92 @@
-"""Loading the project's data files (YAML) with errors that name the file, line and field."""
+"""Loading the project's data files (YAML) with errors that name the file, line and field.
+
+Loaders raise :class:`DataError`; :func:`load_all` (at ``builder-inited``) reports it through
+Sphinx's logger, so bad data ends the build with a plain message and nothing printed.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from sphinx.errors import ConfigError
-from sphinx.util import logging
 
-logger = logging.getLogger(__name__)
+from . import messages
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
 
 
-class DataError(ConfigError):
+class DataError(ValueError):
     """A data file that cannot be used; the message names the file and the place."""
-
-    category = "Data error"
-
-
-def stop(error: ConfigError) -> None:
-    """End the build on bad input: the message (file, line, field) and exit status 2.
-
-    Sphinx prints a traceback report for any exception an extension raises; bad input from a
-    writer or a clinic is not a crash, so it gets a plain message instead.
-    """
-    logger.error("%s", error, type="kratom", subtype="input")
-    raise SystemExit(2)
 
 
 def cached(loader: Callable[..., Any], path: Path, *args: Any) -> Any:
     """``loader(path, *args)``, remembered until the file changes (parallel-safe)."""
     try:
         mtime = path.stat().st_mtime_ns
-    except FileNotFoundError:
+    except OSError:
         raise DataError(f"{path}: file not found") from None
     return _cached(loader, str(path), mtime, args)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=32)
 def _cached(loader: Callable[..., Any], path: str, mtime: int, args: tuple) -> Any:
     return loader(Path(path), *args)
 
 
-def load_yaml(path: Path) -> Any:
-    """Parse ``path``; a syntax error names the file and line."""
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text; bad bytes and control characters are reported by line."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot be read ({error.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DataError(f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
+                        "save the file as UTF-8") from None
+    bad = _BAD_CHARS.search(text)
+    if bad:
+        line = text[: bad.start()].count("\n") + 1
+        raise DataError(f"{path}:{line}: contains a control character "
+                        f"(U+{ord(bad.group()):04X}); remove it")
+    return text
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse ``path``; a syntax error names the file, the line, and where the entry starts."""
+    text = read_text(path)
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+        mark, start = exc.problem_mark, exc.context_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise DataError(f"{where}: invalid YAML: {exc.problem}") from None
+        if start is not None and mark is not None and start.line != mark.line:
+            where = f"{path}:{start.line + 1}"
+            detail = f"{exc.context} (line {start.line + 1}), {exc.problem} (line {mark.line + 1})"
+        else:
+            detail = f"{exc.problem}"
+        raise DataError(f"{where}: invalid YAML: {detail}") from None
+    except yaml.YAMLError as exc:
+        raise DataError(f"{path}: invalid YAML: {exc}") from None
 
 
 def items_with_lines(path: Path) -> list[tuple[dict, int]]:
     """Return a YAML list of mappings with the line each mapping starts on."""
     data = load_yaml(path)
     if not isinstance(data, list):
-        raise DataError(f"{path}: expected a list of entries at the top level")
-    # Re-compose to learn line numbers without a custom loader.
-    node = yaml.compose(path.read_text(encoding="utf-8"))
+        raise DataError(f"{path}:1: expected a list of entries at the top level")
+    node = yaml.compose(read_text(path))
     lines = [item.start_mark.line + 1 for item in node.value]
     out = []
     for entry, line in zip(data, lines, strict=True):
@@ -75,7 +97,7 @@ def items_with_lines(path: Path) -> list[tuple[dict, int]]:
 
 
 def require_fields(
-    entry: dict, line: int, path: Path, required: dict[str, type], optional: dict[str, type]
+    entry: dict, line: int, path: Path, required: dict[str, Any], optional: dict[str, Any]
 ) -> None:
     """Check an entry's keys and types; every problem names file, line and field."""
     for key in entry:
@@ -87,7 +109,28 @@ def require_fields(
             raise DataError(f"{path}:{line}: required field {key!r} is missing or empty")
     for key, kind in {**required, **optional}.items():
         if key in entry and entry[key] is not None and not isinstance(entry[key], kind):
+            names = kind if isinstance(kind, tuple) else (kind,)
             raise DataError(
-                f"{path}:{line}: field {key!r} must be {kind.__name__}, "
+                f"{path}:{line}: field {key!r} must be {' or '.join(k.__name__ for k in names)}, "
                 f"not {type(entry[key]).__name__}"
             )
+
+
+def load_all(app: Sphinx) -> None:
+    """builder-inited: read every data file once; bad data is reported, nothing printed."""
+    from . import claims, config, disclaimer, facts, helplines
+
+    for module in (disclaimer, claims, helplines, facts):
+        try:
+            module.get(app.env)
+        except DataError as error:
+            messages.error(str(error), "data")
+            config.mark_unusable(app.env)
+
+
+def loaded(get: Callable[[Any], Any], env: Any, default: Any) -> Any:
+    """``get(env)``, or ``default`` when the file is unusable (reported at builder-inited)."""
+    try:
+        return get(env)
+    except DataError:
+        return default

@@ -1,8 +1,10 @@
 """The required disclaimer: loaded from its one data file, placed on every page, and checked.
 
 The short text goes into every HTML page (through the ``document`` block of the layout
-template) and into every printed handout page (a running footer, see :mod:`.handouts`). After
-an HTML build every written page is read back; a page without it fails the build by name.
+template) and into every printed handout page (a running footer, see the print template).
+Every page depends on the disclaimer file, so editing it writes every page again. After an
+HTML build the written pages are read back; a page without it fails the build by name, before
+any PDF is published.
 """
 
 from __future__ import annotations
@@ -14,16 +16,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.util import logging
+from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from .data import DataError, cached, load_yaml
+from . import messages
+from .config import settings
+from .data import DataError, cached, load_yaml, loaded
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
-logger = logging.getLogger(__name__)
+_ = get_translation("kratom_docs")
 
 #: The class of the element that carries the disclaimer in every HTML page.
 HTML_CLASS = "kd-disclaimer"
@@ -34,10 +38,9 @@ class Disclaimer:
     short: str
     full: str
 
-    @property
-    def short_html(self) -> str:
+    def short_html(self, label: str = "Disclaimer") -> str:
         return (
-            f'<aside class="{HTML_CLASS}" role="note" aria-label="Disclaimer">'
+            f'<aside class="{HTML_CLASS}" role="note" aria-label="{html.escape(label)}">'
             f"<p>{html.escape(self.short)}</p></aside>"
         )
 
@@ -53,22 +56,25 @@ def normalise(text: str) -> str:
 def load(path: Path, language: str) -> Disclaimer:
     data = load_yaml(path)
     if not isinstance(data, dict):
-        raise DataError(f"{path}: expected one entry per language (e.g. 'en:')")
+        raise DataError(f"{path}:1: expected one entry per language (e.g. 'en:')")
     entry = data.get(language)
     if entry is None:
         raise DataError(
             f"{path}: no disclaimer for language {language!r} "
-            f"(languages in the file: {', '.join(sorted(data))})"
+            f"(languages in the file: {', '.join(sorted(map(str, data)))})"
         )
+    if not isinstance(entry, dict):
+        raise DataError(f"{path}: {language}: must hold the keys 'short' and 'full', "
+                        f"not a {type(entry).__name__}")
     for key in ("short", "full"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise DataError(f"{path}: {language}.{key} is missing or empty")
     return Disclaimer(short=normalise(entry["short"]), full=entry["full"].strip())
 
 
-def get(config: Config) -> Disclaimer:
+def get(env: BuildEnvironment) -> Disclaimer:
     """The disclaimer for this build's language."""
-    return cached(load, Path(config.disclaimer_file), config.language or "en")
+    return cached(load, settings(env).disclaimer_file, env.config.language or "en")
 
 
 class DisclaimerDirective(SphinxDirective):
@@ -77,39 +83,50 @@ class DisclaimerDirective(SphinxDirective):
     has_content = False
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(self.config.disclaimer_file)
         container = nodes.container(classes=["kd-disclaimer-full"])
-        for para in get(self.config).full.split("\n\n"):
+        for para in loaded(get, self.env, Disclaimer("", "")).full.split("\n\n"):
             container += nodes.paragraph(text=" ".join(para.split()))
         return [container]
 
 
+def depend(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read: every page carries the disclaimer, so every page depends on its file."""
+    app.env.note_dependency(str(settings(app.env).disclaimer_file))
+
+
 def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    context["kd_disclaimer_html"] = get(app.config).short_html
+    text = loaded(get, app.env, None)
+    context["kd_disclaimer_html"] = text.short_html(_("Disclaimer")) if text else ""
+    written = getattr(app, "kratom_written", None)
+    if written is None:
+        written = app.kratom_written = set()  # type: ignore[attr-defined]
+    written.add(pagename)
 
 
 def check_pages(app: Sphinx, exception: Exception | None) -> None:
     """Fail the build, naming the page, when a written HTML page lacks the disclaimer."""
     if exception or app.builder.format != "html" or getattr(app.builder, "prints_only", False):
         return
-    marker = get(app.config).short_html
-    outdir = Path(app.outdir)
-    missing = []
-    for page in sorted(outdir.rglob("*.html")):
-        if any(part.startswith(("_", ".")) for part in page.relative_to(outdir).parts[:-1]):
-            continue  # _static, _sources, .doctrees: not pages
-        if marker not in page.read_text(encoding="utf-8", errors="replace"):
-            missing.append(page.relative_to(outdir).as_posix())
-    for name in missing:
-        logger.error(
-            "the required disclaimer could not be placed on page %s", name,
-            type="kratom", subtype="disclaimer",
-        )
-    if missing:
-        app.statuscode = 1
+    text = loaded(get, app.env, None)
+    if text is None:
+        return  # the unusable file was reported
+    marker = text.short_html(_("Disclaimer"))
+    builder = app.builder
+    pages = set(getattr(app, "kratom_written", set())) | set(app.env.found_docs)
+    for pagename in sorted(pages):
+        path = Path(builder.get_outfilename(pagename))
+        try:
+            page = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue  # not written by this builder (an excluded page, say)
+        if marker not in page:
+            messages.error(f"the required disclaimer could not be placed on page "
+                           f"{path.relative_to(app.outdir).as_posix()}", "disclaimer")
+            app.statuscode = 1
 
 
 def setup_disclaimer(app: Sphinx) -> None:
     app.add_directive("disclaimer", DisclaimerDirective)
+    app.connect("doctree-read", depend)
     app.connect("html-page-context", add_to_context)
     app.connect("build-finished", check_pages, priority=900)

@@ -1,49 +1,82 @@
-"""Wiring: one readable block that registers every concern of the extension."""
+"""Wiring: one readable block that registers every concern of the extension.
+
+The order of a build, as the extension sees it:
+
+1. ``config-inited``: one build at a time per doctree folder (:mod:`.buildlock`).
+2. ``builder-inited``: options checked into :class:`~.config.Settings`; data files read;
+   claims checked against the bibliography; re-check dates of facts and help lines.
+3. Reading: source checks, review dates, link policy (file and line for each problem).
+4. ``env-updated``: the print plan; overdue reviews (every build).
+5. Writing: each page gets its review line, disclaimer and (handouts) download box; handout
+   bodies are kept for the printer.
+6. ``html-collect-pages``: the printer prints what changed into the cache; the download page.
+7. ``build-finished``: the HTML disclaimer check, then publishing, only if all passed.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import claims, clinic, config, disclaimer, handouts, helplines, links, pdf, review, site
-from .data import DataError, stop
+from . import (
+    buildlock,
+    claims,
+    config,
+    data,
+    disclaimer,
+    facts,
+    handouts,
+    helplines,
+    links,
+    messages,
+    plan,
+    publish,
+    review,
+    shortlinks,
+    site,
+    sources,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
 
 HERE = Path(__file__).parent
 
 
-def add_templates(app: Sphinx, conf: Config) -> None:
-    """Put the extension's layout override in front of the theme's."""
-    templates = str(HERE / "templates")
-    if templates not in conf.templates_path:
-        conf.templates_path.insert(0, templates)
+def add_templates(app: Sphinx) -> None:
+    """Put the extension's layout override in front of the theme's (the config is left as is).
 
+    It joins the builder's template loader as if it were the last entry of
+    ``templates_path``: the project's own templates still win, and
+    ``{% extends "!layout.html" %}`` still reaches the theme's layout.
+    """
+    from sphinx.jinja2glue import BuiltinTemplateLoader, SphinxFileSystemLoader
 
-def load_data(app: Sphinx) -> None:
-    """Read the data files once, up front: bad data stops the build with file and line."""
-    try:
-        disclaimer.get(app.config)
-        claims.get(app.config)
-        helplines.get(app.config)
-    except DataError as error:
-        stop(error)
+    loader = getattr(app.builder, "templates", None)
+    folder = HERE / "templates"
+    if isinstance(loader, BuiltinTemplateLoader) and folder not in loader.pathchain:
+        at = loader.templatepathlen
+        loader.pathchain.insert(at, folder)
+        loader.loaders.insert(at, SphinxFileSystemLoader(folder))
+        loader.templatepathlen += 1
 
 
 def setup_extension(app: Sphinx) -> None:
     app.setup_extension("sphinxcontrib.bibtex")
+    buildlock.setup_lock(app)
     config.register(app)
-    app.connect("config-inited", add_templates)
-    app.add_message_catalog("kratom_docs", str(HERE / "locale"))
-    app.connect("builder-inited", load_data)
+    messages.setup_messages(app)
+    app.connect("builder-inited", data.load_all, priority=200)
+    app.connect("builder-inited", add_templates, priority=300)
     disclaimer.setup_disclaimer(app)
     review.setup_review(app)
     claims.setup_claims(app)
     helplines.setup_helplines(app)
-    clinic.setup_clinic(app)
+    facts.setup_facts(app)
+    sources.setup_sources(app)
+    plan.setup_plan(app)
     handouts.setup_handouts(app)
-    pdf.setup_pdf(app)
+    shortlinks.setup_shortlinks(app)
+    publish.setup_publish(app)
     links.setup_links(app)
     site.setup_site(app)

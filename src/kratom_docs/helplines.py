@@ -1,7 +1,14 @@
-"""Help lines, kept once in ``data/helplines.yaml`` and rendered by ``{helplines}``."""
+"""Help lines, kept once in ``data/helplines.yaml`` and rendered by ``{helplines}``.
+
+Help-line numbers and menus change, so each entry says when someone last checked it against
+the operator's own page (``checked``) and how often it must be checked again
+(``recheck_months``); the box says "checked <month year>", and a line past its re-check date
+is a warning at its line in the data file, on every build.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,16 +17,20 @@ from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from .data import DataError, cached, items_with_lines, require_fields
+from . import messages
+from .config import settings
+from .data import DataError, cached, items_with_lines, loaded, require_fields
+from .review import add_months, parse_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 _ = get_translation("kratom_docs")
 
-FIELDS = {"id": str, "name": str, "number": str, "action": str, "when": str}
-OPTIONAL = {"cite": list}
+FIELDS = {"id": str, "name": str, "number": str, "action": str, "when": str,
+          "checked": (str, dt.date), "recheck_months": int, "cite": list}
+OPTIONAL = {"note": str}
 
 
 def load(path: Path) -> list[dict]:
@@ -29,28 +40,55 @@ def load(path: Path) -> list[dict]:
         digits = re.sub(r"\D", "", entry["number"])
         if not 3 <= len(digits) <= 11:
             raise DataError(f"{path}:{line}: field 'number' is not a phone number")
-        lines.append({**entry, "tel": "+1" + digits if len(digits) == 10 else digits})
+        checked = parse_date(entry["checked"])
+        if checked is None:
+            raise DataError(f"{path}:{line}: field 'checked' is not an ISO date")
+        if entry["number"] not in entry["action"]:
+            raise DataError(f"{path}:{line}: field 'action' must contain the number "
+                            f"{entry['number']!r}")
+        lines.append({**entry, "checked": checked, "line": line,
+                      "tel": "+1" + digits if len(digits) == 10 else digits})
     return lines
 
 
-def get(config: Config) -> list[dict]:
-    return cached(load, Path(config.helplines_file))
+def get(env: BuildEnvironment) -> list[dict]:
+    return cached(load, settings(env).helplines_file)
+
+
+def month_year(day: dt.date, language: str | None) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, format="LLLL y", locale=(language or "en").replace("-", "_"))
+
+
+def check_dates(app: Sphinx) -> None:
+    """builder-inited (every build): help lines past their re-check date."""
+    path, today = settings(app.env).helplines_file, settings(app.env).today
+    for entry in loaded(get, app.env, []):
+        due = add_months(entry["checked"], entry["recheck_months"])
+        if due < today:
+            messages.warn(f"help line {entry['id']!r} was last checked {entry['checked']} and "
+                          f"was due to be checked again by {due}: check it against its source "
+                          "and update 'checked'", "fact-overdue", location=f"{path}:{entry['line']}")
 
 
 class HelplinesDirective(SphinxDirective):
     """``{helplines}``: the help lines as a short boxed list."""
 
     def run(self) -> list[nodes.Node]:
-        self.env.note_dependency(self.config.helplines_file)
+        self.env.note_dependency(str(settings(self.env).helplines_file))
+        entries = loaded(get, self.env, [])
+        if not entries:
+            return []
         items = []
-        for h in get(self.config):
+        for h in entries:
             action = h["action"].replace(h["number"], f"[{h['number']}](tel:{h['tel']})")
-            cite = " {cite:p}`" + ",".join(h["cite"]) + "`" if h.get("cite") else ""
-            items.append(
-                f"- **{h['name']}:** {action}. "
-                f"<span class=\"kd-helpline-when\">{h['when']}{cite}</span>"
-            )
-        text = f"**{_('Get help now')}**\n\n" + "\n".join(items)
+            cite = " {cite:p}`" + ",".join(h["cite"]) + "`"
+            items.append(f"- **{h['name']}: {action}.** {h['when']}{cite}")
+        checked = max(h["checked"] for h in entries)
+        text = (f"**{_('Get help now. These lines are free and confidential.')}**\n\n"
+                + "\n".join(items) + "\n\n"
+                + _("Numbers checked %s.") % month_year(checked, self.config.language))
         container = nodes.container(classes=["kd-helplines"])
         container += self.parse_text_to_nodes(text)
         return [container]
@@ -58,3 +96,4 @@ class HelplinesDirective(SphinxDirective):
 
 def setup_helplines(app: Sphinx) -> None:
     app.add_directive("helplines", HelplinesDirective)
+    app.connect("builder-inited", check_dates, priority=800)

@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
 from docutils import nodes
-from sphinx.util import logging
+
+from . import messages
+from .config import settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from sphinx.application import Sphinx
-
-logger = logging.getLogger(__name__)
 
 SCHEMES_WITHOUT_HOST = {"mailto", "tel"}
 DOI_HOSTS = {"doi.org", "dx.doi.org", "www.doi.org"}
@@ -55,11 +55,11 @@ def url_problems(url: str, allowed: Iterable[str], tracking: Iterable[str]) -> l
 
 
 def _policy(app: Sphinx) -> tuple[list[str], list[str]] | None:
-    allowed = list(app.config.link_allowed_domains)
-    if not allowed:
+    s = settings(app.env)
+    if not s.allowed_domains:
         return None
-    own = urlsplit(app.config.html_baseurl or "").hostname
-    return ([*allowed, own] if own else allowed), list(app.config.link_tracking_parameters)
+    allowed = [*s.allowed_domains, s.own_host] if s.own_host else list(s.allowed_domains)
+    return allowed, list(s.tracking_parameters)
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
@@ -72,8 +72,7 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", uri):
             continue  # internal
         for problem in url_problems(uri, *policy):
-            logger.warning("external link: %s", problem, location=ref,
-                           type="kratom", subtype="link")
+            messages.warn(f"external link: {problem}", "link", location=ref)
 
 
 _BIB_FIELD = re.compile(r"^\s*(url|doi)\s*=\s*\{(.*)\},?\s*$", re.IGNORECASE)
@@ -125,7 +124,7 @@ def check_bibliography(app: Sphinx) -> None:
         if not path.is_file():
             continue
         for line, problem in bib_problems(path, *policy):
-            logger.warning(problem, location=f"{path}:{line}", type="kratom", subtype="bib")
+            messages.warn(problem, "bib", location=f"{path}:{line}")
 
 
 def setup_links(app: Sphinx) -> None:

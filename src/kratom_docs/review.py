@@ -1,20 +1,38 @@
-"""Review status from each page's front matter: checked at read time, shown on every page."""
+"""Review status from each page's front matter: read once, shown on every page and handout.
+
+The front matter is checked when a page is read (missing, malformed or too far apart dates
+are warnings with the file and line) and kept on the environment, merged across parallel
+readers. Whether a page is past its ``next_review`` depends on the clock, not on the sources,
+so it is checked on every build; a page whose status changed is written again (without being
+read again), so its banner and its printed handout always say so.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sphinx.locale import get_translation
-from sphinx.util import logging
+
+from . import messages
+from .config import settings
 
 if TYPE_CHECKING:
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-logger = logging.getLogger(__name__)
 _ = get_translation("kratom_docs")
+
+KEYS = ("last_reviewed", "next_review")
+
+
+def in_words(day: dt.date, language: str | None = None) -> str:
+    """A date as patients read it: "November 26, 2026" (or "26 de noviembre de 2026")."""
+    from babel.dates import format_date
+
+    return format_date(day, format="long", locale=(language or "en").replace("-", "_"))
 
 
 @dataclass(frozen=True)
@@ -22,22 +40,27 @@ class Review:
     last_reviewed: dt.date
     next_review: dt.date
     clinical_reviewer: str
+    language: str = "en"
 
     @property
     def status(self) -> str:
         if self.clinical_reviewer:
-            return _("Clinically reviewed by %s.") % self.clinical_reviewer
-        return _("Not yet reviewed by a clinician.")
+            return _("Checked by a clinician: %s.") % self.clinical_reviewer
+        return _("Not yet checked by a clinician.")
 
     @property
     def line(self) -> str:
-        return _("Last reviewed: %(last)s. Next review due: %(next)s.") % {
-            "last": self.last_reviewed.isoformat(),
-            "next": self.next_review.isoformat(),
-        }
+        return _("Written from published research, last updated %(last)s. Next update due "
+                 "by %(next)s.") % {"last": in_words(self.last_reviewed, self.language),
+                                     "next": in_words(self.next_review, self.language)}
+
+    @property
+    def overdue_line(self) -> str:
+        return _("This page is past its review date of %s. Some facts may be out of date; "
+                 "ask your doctor or pharmacist.") % in_words(self.next_review, self.language)
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
+def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for d in (day.day, 30, 29, 28):
@@ -48,28 +71,13 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
-def _parse_date(value: object) -> dt.date | None:
+def parse_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         return None
-
-
-def today(app: Sphinx) -> dt.date:
-    if app.config.review_today:
-        return dt.date.fromisoformat(app.config.review_today)
-    return dt.date.today()
-
-
-def get(env: BuildEnvironment, docname: str) -> Review | None:
-    """The page's review record, or None when its front matter has none (or a bad one)."""
-    meta = env.metadata.get(docname, {})
-    last, nxt = _parse_date(meta.get("last_reviewed")), _parse_date(meta.get("next_review"))
-    if last is None or nxt is None:
-        return None
-    return Review(last, nxt, str(meta.get("clinical_reviewer") or "").strip())
 
 
 def _line(env: BuildEnvironment, docname: str, key: str) -> int:
@@ -84,46 +92,96 @@ def _line(env: BuildEnvironment, docname: str, key: str) -> int:
     return 1
 
 
-def check(app: Sphinx, env: BuildEnvironment) -> None:
-    """Report pages whose review dates are missing, malformed, too far apart or overdue."""
-    limit = app.config.review_max_months
-    now = today(app)
+def _reviews(env: BuildEnvironment) -> dict[str, Review]:
+    if not hasattr(env, "kratom_reviews"):
+        env.kratom_reviews = {}  # type: ignore[attr-defined]
+    return env.kratom_reviews  # type: ignore[attr-defined]
+
+
+def read(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read: check the page's review dates and keep them."""
+    env = app.env
+    docname = env.docname
+    meta = env.metadata.get(docname, {})
+    limit = settings(env).review_max_months
+    problems: list[tuple[str, str]] = []
+    for key in KEYS:
+        if key not in meta:
+            problems.append((key, f"front matter has no {key!r} (an ISO date, e.g. 2026-11-26)"))
+        elif parse_date(meta[key]) is None:
+            problems.append((key, f"front matter {key!r} is not an ISO date: {meta[key]!r}"))
+    _reviews(env).pop(docname, None)
+    if not problems:
+        last, nxt = parse_date(meta["last_reviewed"]), parse_date(meta["next_review"])
+        assert last and nxt
+        if nxt <= last:
+            problems.append(("next_review", "'next_review' must come after 'last_reviewed'"))
+        elif nxt > add_months(last, limit):
+            problems.append(("next_review", f"'next_review' {nxt} is more than {limit} months "
+                                            f"after 'last_reviewed' {last}"))
+        _reviews(env)[docname] = Review(last, nxt, str(meta.get("clinical_reviewer") or "").strip(),
+                                        app.config.language or "en")
+    for key, problem in problems:
+        messages.warn(problem, "review", location=(docname, _line(env, docname, key)))
+
+
+def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _reviews(env).pop(docname, None)
+
+
+def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Any) -> None:
+    for docname in docnames:
+        if docname in _reviews(other):
+            _reviews(env)[docname] = _reviews(other)[docname]
+
+
+def get(env: BuildEnvironment, docname: str) -> Review | None:
+    """The page's review record, or None when its front matter has none (or a bad one)."""
+    return _reviews(env).get(docname)
+
+
+def overdue(env: BuildEnvironment, docname: str) -> bool:
+    record = get(env, docname)
+    return bool(record and record.next_review < settings(env).today)
+
+
+def check_overdue(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-updated (every build): report pages past their review date."""
+    policy = settings(env).review_overdue
     for docname in sorted(env.found_docs):
-        meta = env.metadata.get(docname, {})
-        problems: list[tuple[str, str]] = []
-        for key in ("last_reviewed", "next_review"):
-            if key not in meta:
-                problems.append(
-                    (key, f"front matter has no {key!r} (an ISO date, e.g. 2026-11-26)")
-                )
-            elif _parse_date(meta[key]) is None:
-                problems.append((key, f"front matter {key!r} is not an ISO date: {meta[key]!r}"))
-        review = get(env, docname)
-        if review and not problems:
-            if review.next_review <= review.last_reviewed:
-                problems.append(("next_review", "'next_review' must come after 'last_reviewed'"))
-            elif review.next_review > _add_months(review.last_reviewed, limit):
-                problems.append((
-                    "next_review",
-                    f"'next_review' {review.next_review} is more than {limit} months after "
-                    f"'last_reviewed' {review.last_reviewed}",
-                ))
-            if review.next_review < now:
-                logger.warning(
-                    "review overdue: 'next_review' was %s; review the page and update its dates",
-                    review.next_review, location=(docname, _line(env, docname, "next_review")),
-                    type="kratom", subtype="review-overdue",
-                )
-        for key, problem in problems:
-            logger.warning(problem, location=(docname, _line(env, docname, key)),
-                           type="kratom", subtype="review")
+        if overdue(env, docname):
+            record = get(env, docname)
+            message = (f"review overdue: 'next_review' was {record.next_review}; review the "
+                       "page and update its dates")
+            location = (docname, _line(env, docname, "next_review"))
+            if policy == "warn":
+                messages.warn(message, "review-overdue", location=location)
+            else:
+                from sphinx.util import logging
+
+                logging.getLogger(__name__).info("%s: %s (shown as a banner)",
+                                                 env.doc2path(docname), message)
+    return []
+
+
+def rewrite_changed_status(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """env-get-updated: pages whose overdue banner must appear or go are written again."""
+    shown = getattr(env, "kratom_overdue_shown", {})
+    now = {docname: overdue(env, docname) for docname in env.found_docs}
+    env.kratom_overdue_shown = now  # type: ignore[attr-defined]
+    return sorted(d for d, late in now.items() if shown.get(d, False) != late)
 
 
 def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    review = get(app.env, pagename) if doctree is not None else None
-    context["kd_review"] = review
+    record = get(app.env, pagename) if doctree is not None else None
+    context["kd_review"] = record
+    context["kd_overdue"] = record.overdue_line if record and overdue(app.env, pagename) else ""
 
 
 def setup_review(app: Sphinx) -> None:
-    app.connect("env-check-consistency", check)
+    app.connect("doctree-read", read, priority=600)  # after Sphinx's metadata collector
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("env-updated", check_overdue)
+    app.connect("env-get-updated", rewrite_changed_status)
     app.connect("html-page-context", add_to_context)

@@ -16,11 +16,19 @@ if TYPE_CHECKING:
 HERE = Path(__file__).parent
 
 
+SITE_CSS = HERE / "static" / "site" / "kratom-site.css"
+
+
 def add_static(app: Sphinx) -> None:
-    if app.builder.format != "html":
+    """The site stylesheet, copied into ``_static`` (the config is left as it is)."""
+    if app.builder.format != "html" or getattr(app.builder, "prints_only", False):
         return
-    app.config.html_static_path.append(str(HERE / "static" / "site"))
-    app.add_css_file("kratom-site.css")
+    from sphinx.util.fileutil import copy_asset_file
+
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    copy_asset_file(SITE_CSS, static, force=True)
+    app.add_css_file(SITE_CSS.name)
 
 
 def _meta(attr: str, name: str, content: str) -> str:
@@ -72,6 +80,25 @@ def fix_page_aria(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["toctree"] = lambda **kwargs: fix_aria(toctree(**kwargs))
 
 
+def add_report_link(app: Sphinx, pagename: str, templatename: str, context: dict,
+                    doctree) -> None:
+    """ "Report a problem with this page": a new issue, with the page's title and address."""
+    from urllib.parse import quote
+
+    from .config import settings
+
+    project = settings(app.env).project_url
+    context["kd_report_url"] = ""
+    if not project or "github.com/" not in project and "gitlab.com/" not in project:
+        return
+    title = html.unescape(context.get("title") or pagename).replace("<", "").strip()
+    base = app.config.html_baseurl
+    address = (base.rstrip("/") + "/" + app.builder.get_target_uri(pagename)) if base else pagename
+    query = "title=" + quote(f"Problem on page: {title}") + "&body=" + quote(
+        f"Page: {address}\n\nWhat is wrong or unclear (and your source, if you have one):\n")
+    context["kd_report_url"] = f"{project}/issues/new?{query}"
+
+
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """sitemap.xml for search engines, when the site's public address is known."""
     builder = app.builder
@@ -96,4 +123,5 @@ def setup_site(app: Sphinx) -> None:
     app.connect("builder-inited", add_static)
     app.connect("html-page-context", add_metadata)
     app.connect("html-page-context", fix_page_aria)
+    app.connect("html-page-context", add_report_link)
     app.connect("build-finished", write_sitemap)

@@ -1,23 +1,20 @@
-# Seeded fault: a theme override that drops the extension's layout, so no page gets the
-# disclaimer. The build must fail and name every page.
-from pathlib import Path
-
-import kratom_docs
-
-REPO = Path(kratom_docs.__file__).resolve().parents[2]  # the repository (editable install)
+# A tiny, self-contained project: two handouts, one claim, one help line, one reference.
 project = "Test"
-extensions = ["myst_parser", "kratom_docs"]
-disclaimer_file = str(REPO / "data" / "disclaimer.yaml")
-claims_file = str(REPO / "tests" / "roots" / "test-basic" / "data" / "claims.yaml")
-helplines_file = str(REPO / "tests" / "roots" / "test-basic" / "data" / "helplines.yaml")
-bibtex_bibfiles = []
-handout_pdf = False
+html_theme = "sphinx_rtd_theme"
+author = "Tester"
+release = "1.0"
+extensions = ["myst_parser", "sphinx_rtd_theme", "kratom_docs"]
+exclude_patterns = ["_build", "data"]
+bibtex_bibfiles = ["data/refs.bib"]
+disclaimer_file = "data/disclaimer.yaml"
+claims_file = "data/claims.yaml"
+helplines_file = "data/helplines.yaml"
+handout_paper_sizes = ["letter"]
+handout_large_print = False
+handout_workers = 1
+handout_date = "1795651200"
 review_today = "2026-12-01"
-
-
-def _put_first(app, config):
-    config.templates_path.insert(0, str(Path(__file__).parent / "_templates"))
-
-
-def setup(app):
-    app.connect("config-inited", _put_first, priority=999)
+myst_url_schemes = ["https", "tel"]
+myst_enable_extensions = ["colon_fence"]
+# Seeded fault: this template path comes before the extension's layout.
+templates_path = ["_templates"]

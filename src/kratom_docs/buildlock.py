@@ -1,0 +1,57 @@
+"""One build at a time per doctree folder.
+
+Two builds sharing a doctree folder would read and write the same environment, search index
+and PDFs. The lock is taken at ``config-inited``, before Sphinx loads the pickled environment,
+and released when the build finishes (or, if the process dies, by the operating system). A
+second build waits for the first and says so.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import weakref
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+
+def _release(fd: int) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def acquire(app: Sphinx, config: Config) -> None:
+    folder = Path(app.doctreedir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / ".kratom-build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return  # an unwritable folder is reported when the build checks its outputs
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        logger.info("another build is using %s; waiting for it to finish...", folder)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+    app.kratom_lock = weakref.finalize(app, _release, fd)  # type: ignore[attr-defined]
+
+
+def release(app: Sphinx, exception: Exception | None) -> None:
+    finalizer = getattr(app, "kratom_lock", None)
+    if finalizer is not None:
+        finalizer()
+
+
+def setup_lock(app: Sphinx) -> None:
+    app.connect("config-inited", acquire, priority=10)
+    app.connect("build-finished", release, priority=1001)

@@ -1,0 +1,220 @@
+"""Printing one PDF with WeasyPrint (tagged PDF/UA-1), and every check a printed handout needs.
+
+:func:`render` runs in a printing process. It prints one :class:`Task` through the project's
+URL fetcher, checks the result, and writes it into the content-addressed cache: the PDF (only
+when it passed), a page-1 thumbnail, then the facts (page count, size, problems) last, so a
+facts file never exists without its PDF. What WeasyPrint logs is kept as a problem too: a
+missing image or font fails the build instead of vanishing from the paper.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .fetcher import FetchPolicy, make_fetcher
+
+HERE = Path(__file__).parent
+STYLESHEET = HERE / "static" / "handout.css"
+FONTS = tuple(sorted((HERE / "fonts").glob("*.ttf")))
+#: No text closer to a paper edge than this (0.5 in): many office printers cannot print there.
+EDGE = 36.0
+
+
+@dataclass(frozen=True)
+class Task:
+    digest: str
+    name: str
+    html: str
+    base_url: str
+    paper_css: str
+    max_pages: int
+    disclaimer: str
+    policy: FetchPolicy
+    pdf: str
+    facts: str
+    thumbnail: str | None = None
+
+
+def static_digest() -> bytes:
+    """The inputs every PDF shares: stylesheet, fonts, engine version, this extension."""
+    h = hashlib.sha256()
+    for path in (STYLESHEET, *FONTS):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    h.update(metadata.version("weasyprint").encode() + b"\0" + __version__.encode())
+    h.update(Path(__file__).read_bytes())  # the checks shape the verdict
+    return h.digest()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = " ".join(record.getMessage().split())
+        if text not in self.messages:
+            self.messages.append(text)
+
+
+def _layout_problems(document) -> list[str]:
+    """Text closer than 0.5 in to an edge, or wider than the box it sits in."""
+    from weasyprint.formatting_structure import boxes
+
+    problems: list[str] = []
+
+    def walk(box, container, number: int, width: float, height: float) -> None:
+        if isinstance(box, boxes.BlockContainerBox) and not isinstance(box, boxes.LineBox):
+            container = box
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            left, top = box.position_x, box.position_y
+            right, bottom = left + box.width, top + box.height
+            text = " ".join(box.text.split())[:40]
+            if left < EDGE - 0.5 or right > width - EDGE + 0.5 or top < EDGE - 0.5 \
+                    or bottom > height - EDGE + 0.5:
+                problems.append(f"page {number}: text is less than 0.5 in from the paper's "
+                                f"edge: {text!r}")
+            if container is not None:
+                limit = container.content_box_x() + container.width
+                if right > limit + 1:
+                    problems.append(f"page {number}: text runs out of its box: {text!r}")
+        for child in getattr(box, "children", ()):
+            walk(child, container, number, width, height)
+
+    for number, page in enumerate(document.pages, start=1):
+        walk(page._page_box, None, number, page.width, page.height)
+    return list(dict.fromkeys(problems))
+
+
+def _disclaimer_problems(data: bytes, text: str) -> list[str]:
+    from pypdf import PdfReader
+
+    from .disclaimer import normalise
+
+    problems = []
+    for number, page in enumerate(PdfReader(io.BytesIO(data)).pages, start=1):
+        if text not in normalise(page.extract_text() or ""):
+            problems.append(f"the disclaimer is missing from printed page {number}")
+    return problems
+
+
+def _thumbnail(data: bytes, target: str) -> None:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        page = document[0]
+        image = page.render(scale=160 / page.get_width()).to_pil().convert("L")
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=True)
+    finally:
+        document.close()
+    write_atomically(Path(target), out.getvalue())
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``target``, flush it to disk, then rename it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(task: Task) -> dict:
+    """Print, check and cache one PDF; returns its facts (also written to ``task.facts``)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    log = _Collect()
+    wp_logger = logging.getLogger("weasyprint")
+    wp_logger.addHandler(log)
+    problems: list[str] = []
+    pages, size = 0, 0
+    try:
+        fetcher = make_fetcher(task.policy)
+        fonts = FontConfiguration()
+        stylesheets = [
+            CSS(filename=str(STYLESHEET), url_fetcher=fetcher, font_config=fonts),
+            CSS(string=task.paper_css, url_fetcher=fetcher, font_config=fonts),
+        ]
+        options = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
+        document = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher).render(
+            stylesheets=stylesheets, font_config=fonts, **options)
+        pages = len(document.pages)
+        if document.metadata.attachments or any(
+                link[0] == "attachment" for page in document.pages for link in page.links):
+            problems.append("it asks to attach a file to the PDF; handouts carry no attachments")
+        problems += _layout_problems(document)
+        if pages > task.max_pages:
+            problems.append(f"prints on {pages} pages; this edition must fit {task.max_pages}: "
+                            "shorten it")
+        data = document.write_pdf(pdf_identifier=bytes.fromhex(task.digest[:32]), **options)
+        size = len(data)
+        problems += _disclaimer_problems(data, task.disclaimer)
+        problems += [f"refused to load {url}: handouts may only use the project's own files"
+                     for url in fetcher.refused]
+        refused = tuple(fetcher.refused)
+        problems += [f"WeasyPrint: {m}" for m in log.messages
+                     if not any(url in m for url in refused)]
+        del document, fonts
+        if not problems:
+            write_atomically(Path(task.pdf), data)
+            if task.thumbnail:
+                _thumbnail(data, task.thumbnail)
+    except Exception as exc:  # a print that fails is a problem of this PDF, not a crash
+        problems.append(f"printing failed: {type(exc).__name__}: {exc}")
+    finally:
+        wp_logger.removeHandler(log)
+    facts = {"pages": pages, "size": size, "problems": problems}
+    with contextlib.suppress(OSError):
+        write_atomically(Path(task.facts), json.dumps(facts, sort_keys=True).encode())
+    return facts
+
+
+def _init_worker(scratch: str) -> None:
+    # WeasyPrint copies fonts into a temporary folder that a worker's abrupt exit never
+    # removes; keep them in a folder the parent deletes after the pool.
+    tempfile.tempdir = scratch
+    os.environ["TMPDIR"] = scratch
+
+
+def render_all(tasks: list[Task], workers: int, scratch: Path) -> list[dict]:
+    """Print ``tasks``, in ``workers`` processes when there are several."""
+    import shutil
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        if workers <= 1 or len(tasks) == 1:
+            old = tempfile.tempdir
+            tempfile.tempdir = str(scratch)
+            try:
+                return [render(task) for task in tasks]
+            finally:
+                tempfile.tempdir = old
+        # fork: workers start at once, with the parent's modules already imported.
+        method = "fork" if sys.platform.startswith("linux") else "spawn"
+        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context(method),
+                                 initializer=_init_worker, initargs=(str(scratch),)) as pool:
+            return list(pool.map(render, tasks))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,150 @@
+"""Images as data, not documents: a clinic's logo (and any SVG in the sources) made safe.
+
+A PNG is decoded with a pixel limit and redrawn at print size; an SVG is parsed with a
+hardened parser (no DTD, no entities), and refused if it refers to anything outside itself,
+runs scripts, carries foreign elements or is too large; what is printed is the cleaned copy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+MAX_FILE = 512 * 1024
+MAX_PIXELS = 40_000_000
+MAX_ELEMENTS = 5000
+MAX_DEPTH = 40
+#: Print size of the logo box (2 x 0.75 in) at 300 pixels per inch.
+PRINT_BOX = (600, 225)
+_EXTERNAL_CSS = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import|@font-face|expression\(", re.I)
+_FORBIDDEN = {"script", "foreignObject", "iframe", "image", "feImage", "handler", "listener",
+              "animation", "audio", "video", "object", "embed"}
+
+
+class ImageProblem(ValueError):
+    """Why an image cannot be used (a sentence for the person who supplied it)."""
+
+
+@dataclass(frozen=True)
+class Logo:
+    data: bytes
+    mime: str
+    extension: str
+
+
+def _local(name: str) -> tuple[str, str]:
+    if name.startswith("{"):
+        ns, _, local = name[1:].partition("}")
+        return ns, local
+    return "", name
+
+
+def svg_problems(data: bytes) -> list[str]:
+    """Everything that makes an SVG unsafe to print or publish (empty: none)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    if len(data) > MAX_FILE:
+        return [f"is {len(data) // 1024} KB; an SVG may be at most {MAX_FILE // 1024} KB"]
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (DefusedXmlException, ValueError) as exc:
+        return [f"uses a document type or entities, which are not allowed ({exc})"]
+    except ParseError as exc:
+        return [f"is not valid SVG ({exc})"]
+    if _local(root.tag) != (SVG_NS, "svg"):
+        return ["is not an SVG image (its root element is not <svg>)"]
+    problems: list[str] = []
+    count = 0
+
+    def walk(element, depth: int) -> None:
+        nonlocal count
+        count += 1
+        if count > MAX_ELEMENTS or depth > MAX_DEPTH:
+            return
+        if not isinstance(element.tag, str):
+            return
+        ns, local = _local(element.tag)
+        if local in _FORBIDDEN:
+            problems.append(f"contains <{local}>, which is not allowed in a printed image")
+        for name, value in element.attrib.items():
+            attr_ns, attr = _local(name)
+            if attr.lower().startswith("on"):
+                problems.append(f"has a script attribute {attr!r}")
+            if attr == "href" and not value.strip().startswith("#"):
+                problems.append(f"refers to something outside itself: {value[:80]!r}")
+            if _EXTERNAL_CSS.search(value):
+                problems.append(f"its {attr!r} attribute loads something: {value[:80]!r}")
+        if local == "style" and _EXTERNAL_CSS.search(element.text or ""):
+            problems.append("its stylesheet loads something from outside")
+        for child in element:
+            walk(child, depth + 1)
+
+    walk(root, 0)
+    if count > MAX_ELEMENTS:
+        problems.append(f"has more than {MAX_ELEMENTS} elements")
+    return list(dict.fromkeys(problems))
+
+
+def _strip_foreign(element) -> None:
+    """Drop what is not SVG (editor metadata such as Inkscape's): it is never drawn."""
+    for child in list(element):
+        if not isinstance(child.tag, str) or _local(child.tag)[0] != SVG_NS:
+            element.remove(child)
+        else:
+            _strip_foreign(child)
+    for name in list(element.attrib):
+        ns, _ = _local(name)
+        if ns not in ("", SVG_NS, XLINK_NS):
+            del element.attrib[name]
+
+
+def clean_svg(data: bytes) -> bytes:
+    from xml.etree import ElementTree as ET
+
+    from defusedxml.ElementTree import fromstring
+
+    problems = svg_problems(data)
+    if problems:
+        raise ImageProblem("; ".join(problems))
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    _strip_foreign(root)
+    return ET.tostring(root, encoding="utf-8")
+
+
+def clean_png(data: bytes) -> bytes:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise ImageProblem(f"is {width}x{height} pixels; a logo may have at most "
+                               f"{MAX_PIXELS // 1_000_000} million pixels")
+        if image.format != "PNG":
+            raise ImageProblem("is not a PNG image")
+        image.load()
+    except ImageProblem:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageProblem(f"cannot be read as a PNG image ({exc})") from None
+    image = image.convert("RGBA")
+    image.thumbnail(PRINT_BOX, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def make_logo(data: bytes, suffix: str) -> Logo:
+    if suffix == ".png":
+        if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise ImageProblem("is not a PNG image")
+        return Logo(clean_png(data), "image/png", "png")
+    if suffix == ".svg":
+        return Logo(clean_svg(data), "image/svg+xml", "svg")
+    raise ImageProblem("must be a PNG or SVG file (.png or .svg)")

@@ -1,0 +1,65 @@
+"""The bibliography as data: each entry's kind (peer-reviewed, government, other) and line.
+
+The same entries back the citations on every page (sphinxcontrib-bibtex), the claims check
+(each verdict needs a primary source) and the checks on the bibliography itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .data import cached
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+KINDS = ("peer-reviewed", "government", "other")
+_ENTRY = re.compile(r"^\s*@(\w+)\s*\{\s*([^,\s]+)\s*,", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    type: str
+    line: int
+    fields: dict[str, str] = field(default_factory=dict)
+    authors: tuple[str, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.fields.get("kind", "").strip().lower()
+
+
+def parse(path: Path) -> dict[str, Entry]:
+    from pybtex.database import parse_string
+
+    text = path.read_text(encoding="utf-8")
+    lines = {m.group(2): text[: m.start()].count("\n") + 1 for m in _ENTRY.finditer(text)}
+    data = parse_string(text, "bibtex")
+    found = {}
+    for key, entry in data.entries.items():
+        found[key] = Entry(
+            key=key, type=entry.type.lower(), line=lines.get(key, 1),
+            fields={k.lower(): str(v) for k, v in entry.fields.items()},
+            authors=tuple(str(p) for p in entry.persons.get("author", ())),
+        )
+    return found
+
+
+def bib_files(app: Sphinx) -> list[Path]:
+    return [Path(app.confdir, name) for name in getattr(app.config, "bibtex_bibfiles", [])]
+
+
+def entries(app: Sphinx) -> dict[str, Entry]:
+    """Every entry of every bibliography file of the project, by key."""
+    found: dict[str, Entry] = {}
+    for path in bib_files(app):
+        if path.is_file():
+            try:
+                found.update(cached(parse, path))
+            except Exception:  # a malformed file is reported by sphinxcontrib-bibtex
+                continue
+    return found

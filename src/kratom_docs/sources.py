@@ -1,0 +1,163 @@
+"""Checks on the sources themselves: nothing may load or read anything from elsewhere.
+
+Run when a page is read, so problems are reported with the file and line on the web pages as
+well as in the PDFs:
+
+- raw HTML that loads anything (``img``, ``link``, ``style``, ``script``, ``object``,
+  ``embed``, ``iframe``, media, ``srcset``, CSS ``url()``/``@import``) or attaches a file;
+- images that are not files inside the project, and SVG images that refer outside themselves;
+- any file the page reads (``include``, ``literalinclude``, downloads) outside the project;
+- a fence (```` ``` ````, ``~~~`` or ``:::``) that is never closed, which would swallow the
+  rest of the page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from docutils import nodes
+
+from . import messages
+from .logo import svg_problems
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+LOADING_TAGS = {
+    "img", "picture", "source", "link", "script", "style", "iframe", "frame", "frameset",
+    "object", "embed", "video", "audio", "track", "svg", "image", "use", "base", "meta",
+    "form", "input", "button", "textarea", "select", "portal", "applet", "template",
+}
+LOADING_ATTRS = {"src", "srcset", "data", "poster", "background", "formaction", "action",
+                 "ping", "lowsrc", "dynsrc", "longdesc", "manifest", "codebase", "archive"}
+_CSS_LOADS = re.compile(r"url\s*\(|@import|expression\s*\(|behavior\s*:", re.I)
+_UNSAFE_HREF = re.compile(r"^\s*(javascript|data|file|vbscript):", re.I)
+
+
+class _RawHTMLCheck(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if tag in LOADING_TAGS:
+            self.problems.append(f"raw HTML <{tag}> is not allowed (it loads or runs "
+                                 "something); use Markdown, e.g. ![text](image.png) for images")
+        for name, value in attrs:
+            name, value = name.lower(), value or ""
+            if name in LOADING_ATTRS:
+                self.problems.append(f"raw HTML attribute {name}= loads a file; not allowed")
+            elif name == "style" and _CSS_LOADS.search(value):
+                self.problems.append("raw HTML style= loads something (url() or @import)")
+            elif name.startswith("on"):
+                self.problems.append(f"raw HTML attribute {name}= runs a script; not allowed")
+            elif name == "rel" and "attachment" in value.lower():
+                self.problems.append("raw HTML rel=\"attachment\" would attach a file to the "
+                                     "PDF; not allowed")
+            elif name in ("href", "xlink:href") and _UNSAFE_HREF.match(value):
+                self.problems.append(f"raw HTML link to {value.split(':')[0]}: is not allowed")
+
+    handle_startendtag = handle_starttag
+
+
+def raw_html_problems(text: str) -> list[str]:
+    check = _RawHTMLCheck()
+    check.feed(text)
+    check.close()
+    return list(dict.fromkeys(check.problems))
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.docname
+    root = Path(app.confdir)
+    for node in doctree.findall(nodes.raw):
+        if "html" in node.get("format", "").split():
+            for problem in raw_html_problems(node.astext()):
+                messages.error(problem, "source", location=node)
+    for node in doctree.findall(nodes.image):
+        uri = node.get("uri", "")
+        candidates = node.get("candidates", {}) or {}
+        if urlsplit(uri).scheme or uri.startswith("//"):
+            messages.error(f"image {uri[:80]!r} is not a file in the project; images must be "
+                           "files next to the page", "source", location=node)
+            continue
+        for path in candidates.values():
+            full = Path(app.srcdir, path)
+            if not _inside(full, root):
+                messages.error(f"image {uri!r} is outside the project", "source", location=node)
+            elif full.suffix.lower() == ".svg" and full.is_file():
+                for problem in svg_problems(full.read_bytes()):
+                    messages.error(f"image {uri!r} {problem}", "source", location=node)
+    for dependency in sorted(env.dependencies.get(docname, ())):
+        path = Path(app.srcdir, dependency) if not os.path.isabs(dependency) else Path(dependency)
+        if not _inside(path, root):
+            messages.error(f"reads a file outside the project: {path}", "source",
+                           location=(docname, None))
+    for target, (docnames, _) in env.dlfiles.items():
+        if docname in docnames and not _inside(Path(app.srcdir, target), root):
+            messages.error(f"offers a download from outside the project: {target}", "source",
+                           location=(docname, None))
+
+
+_FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})(.*)$")
+
+
+def unclosed_fences(text: str) -> list[tuple[int, str]]:
+    """(line, fence) for every fence that is opened and never closed."""
+    lines = text.splitlines()
+    start = 0
+    if lines and lines[0].strip() == "---":  # front matter
+        for number, line in enumerate(lines[1:], start=1):
+            if line.strip() == "---":
+                start = number + 1
+                break
+    stack: list[tuple[str, int, int]] = []  # (char, length, line)
+    for number in range(start, len(lines)):
+        stripped = lines[number].strip()
+        match = _FENCE.match(stripped)
+        if stack and stack[-1][0] in "`~":
+            char, length, _ = stack[-1]
+            if match and match.group(1)[0] == char and len(match.group(1)) >= length \
+                    and not match.group(2).strip():
+                stack.pop()
+            continue
+        if not match:
+            continue
+        fence, rest = match.group(1), match.group(2)
+        if fence[0] == ":" and not rest.strip() and stack and stack[-1][0] == ":" \
+                and len(fence) >= stack[-1][1]:
+            stack.pop()
+        elif fence[0] == ":" and not rest.strip():
+            stack.append((":", len(fence), number + 1))
+        elif fence[0] == "`" and "`" in rest:
+            continue  # inline code, not a fence
+        else:
+            stack.append((fence[0], len(fence), number + 1))
+    return [(line, char * length) for char, length, line in stack]
+
+
+def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    for line, fence in unclosed_fences(source[0]):
+        messages.error(f"the fence {fence} opened here is never closed, so it swallows the "
+                       "rest of the page; close it with a line of "
+                       f"{fence}", "source", location=(docname, line))
+
+
+def setup_sources(app: Sphinx) -> None:
+    app.connect("source-read", check_source)
+    app.connect("doctree-read", check_doctree, priority=700)  # after the dependency collector

@@ -1,0 +1,206 @@
+"""One of each thing the tests share: a loopback server, the rule for what counts as a page,
+a PDF text extractor (poppler's, not the one the build uses), and the PDF and HTML checks.
+
+Each check returns a list of problems (empty: the output passes), so a test can show that the
+check itself catches a seeded fault.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pikepdf
+import pytest
+import yaml
+
+from kratom_docs.disclaimer import normalise
+
+REPO = Path(__file__).resolve().parent.parent
+PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                   reason="needs Debian's poppler-utils (pdftotext, pdftoppm)")
+
+
+# -- what counts as a page -------------------------------------------------------------------
+
+
+def html_pages(folder: Path) -> list[Path]:
+    """Every HTML page a reader can open: not the theme's assets or Sphinx's own folders."""
+    return sorted(
+        p for p in folder.rglob("*.html")
+        if not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts[:-1])
+    )
+
+
+def handout_sources(repo: Path = REPO) -> list[Path]:
+    return sorted(p for p in (repo / "handouts").glob("*.md")
+                  if p.stem not in {"index", "download"})
+
+
+def reader_sources(repo: Path = REPO) -> list[Path]:
+    return [repo / "index.md", *sorted((repo / "docs").glob("*.md"))]
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+
+
+# -- a loopback server ---------------------------------------------------------------------------
+
+
+class Recorder(http.server.SimpleHTTPRequestHandler):
+    """Serves a folder (or nothing) on 127.0.0.1, and remembers every request it got."""
+
+    requests: list[str]
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.server.requests.append(self.path)  # type: ignore[attr-defined]
+        if self.server.folder is None:  # type: ignore[attr-defined]
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+            self.wfile.write(b"\x89PNG\r\n\x1a\n")
+            return
+        super().do_GET()
+
+    do_HEAD = do_GET
+
+
+@contextmanager
+def loopback(folder: Path | None = None):
+    """``with loopback(folder) as (base_url, requests)``: a server on 127.0.0.1."""
+    handler = functools.partial(Recorder, directory=str(folder or REPO))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.requests = []  # type: ignore[attr-defined]
+    server.folder = folder  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/", server.requests  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- text -----------------------------------------------------------------------------------------
+
+
+def disclaimer_text(language: str = "en", repo: Path = REPO) -> str:
+    """The short disclaimer, read from its one source."""
+    data = yaml.safe_load((repo / "data" / "disclaimer.yaml").read_text(encoding="utf-8"))
+    return normalise(data[language]["short"])
+
+
+def html_text(path: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    return normalise(BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" "))
+
+
+def pdf_page_texts(path: Path) -> list[str]:
+    """Each page's text, extracted by poppler (the build itself uses pypdf)."""
+    with pikepdf.open(path) as pdf:
+        count = len(pdf.pages)
+    texts = []
+    for number in range(1, count + 1):
+        out = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number),
+                              str(path), "-"], capture_output=True, text=True, check=True).stdout
+        texts.append(normalise(out))
+    return texts
+
+
+# -- checks ---------------------------------------------------------------------------------------
+
+
+def html_disclaimer_problems(pages: list[Path], disclaimer: str) -> list[str]:
+    return [f"{page.name}: no disclaimer" for page in pages if disclaimer not in html_text(page)]
+
+
+def pdf_problems(path: Path, *, disclaimer: str, paper: str, max_pages: int | None,
+                 language: str = "en") -> list[str]:
+    """Everything a printed handout must be: tagged, titled, right size, fonts in, disclaimer."""
+    problems = []
+    with pikepdf.open(path) as pdf:
+        root = pdf.Root
+        if not bool(root.get("/MarkInfo", {}).get("/Marked", False)):
+            problems.append("not tagged (/MarkInfo /Marked)")
+        if "/StructTreeRoot" not in root:
+            problems.append("no structure tree")
+        lang = str(root.get("/Lang", ""))
+        if not lang.startswith(language):
+            problems.append(f"/Lang is {lang!r}, not {language!r}")
+        if not bool(root.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False)):
+            problems.append("title not displayed (DisplayDocTitle)")
+        title = str(pdf.docinfo.get("/Title", "")) if pdf.docinfo else ""
+        if not title.strip():
+            problems.append("no /Title")
+        with pdf.open_metadata() as meta:
+            if meta.get("pdfuaid:part") != "1":
+                problems.append("no PDF/UA-1 identification in XMP")
+        if "/Outlines" not in root:
+            problems.append("no bookmarks")
+        if max_pages and len(pdf.pages) > max_pages:
+            problems.append(f"{len(pdf.pages)} pages (at most {max_pages})")
+        if "/Names" in root and "/EmbeddedFiles" in root.Names:
+            problems.append("has embedded files (attachments)")
+        want = PAPER_POINTS[paper]
+        for number, page in enumerate(pdf.pages, start=1):
+            box = [float(v) for v in page.MediaBox]
+            size = (round(box[2] - box[0]), round(box[3] - box[1]))
+            if size != want:
+                problems.append(f"page {number} is {size} points, not {paper} {want}")
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") == "/FileAttachment":
+                    problems.append(f"page {number}: a file attachment")
+            fonts = page.Resources.get("/Font", {})
+            for name, font in fonts.items():
+                descendants = font.get("/DescendantFonts")
+                desc = (descendants[0] if descendants else font).get("/FontDescriptor", {})
+                if not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    problems.append(f"page {number}: font {name} is not embedded")
+    for number, text in enumerate(pdf_page_texts(path), start=1):
+        if disclaimer not in text:
+            problems.append(f"page {number}: no disclaimer")
+    return problems
+
+
+def tree_of(folder: Path, suffix: str = ".pdf") -> dict[str, bytes]:
+    """Every file with ``suffix`` below ``folder``, by relative path: for byte comparisons."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob(f"*{suffix}")) if p.is_file()}
+
+
+def structure(path: Path) -> list[tuple[str, str | None]]:
+    """The tagged structure of a PDF, in order: (role, alternate text) per element."""
+    found: list[tuple[str, str | None]] = []
+
+    def walk(node) -> None:
+        if isinstance(node, pikepdf.Dictionary):
+            role = node.get("/S")
+            if role is not None:
+                alt = node.get("/Alt")
+                found.append((str(role), str(alt) if alt is not None else None))
+            if "/K" in node:
+                walk(node.K)
+        elif isinstance(node, pikepdf.Array):
+            for child in node:
+                walk(child)
+
+    with pikepdf.open(path) as pdf:
+        walk(pdf.Root.StructTreeRoot.get("/K"))
+    return found
+
+
+def published_pdfs(out: Path) -> list[Path]:
+    """PDFs a clinic could print: in the site and in ``handouts/`` (not the build's cache)."""
+    return sorted(p for p in out.rglob("*.pdf") if "doctrees" not in p.relative_to(out).parts)
