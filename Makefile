@@ -39,11 +39,13 @@ $(TEST_STAMP): $(VENV_STAMP)
 	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $@
 
-# A plain message instead of a crash when the output folder cannot be written.
+# A plain message instead of a crash when the output folder cannot be written or is full.
 preflight:
-	@mkdir -p "$(BUILDDIR)" 2>/dev/null && test -w "$(BUILDDIR)" && \
-	  touch "$(BUILDDIR)/.write-test" 2>/dev/null && rm -f "$(BUILDDIR)/.write-test" || \
-	  { echo "error: cannot write to $(BUILDDIR)/ (read-only, or not yours); free it or set BUILDDIR=..." >&2; exit 2; }
+	@mkdir -p "$(BUILDDIR)" 2>/dev/null && touch "$(BUILDDIR)/.write-test" 2>/dev/null && \
+	  rm -f "$(BUILDDIR)/.write-test" || \
+	  { echo "error: cannot write to $(BUILDDIR)/ (read-only, or not yours); fix it or set BUILDDIR=..." >&2; exit 2; }
+	@df -Pk "$(BUILDDIR)" | awk 'NR == 2 && $$4 < 51200 { exit 1 }' || \
+	  { echo "error: less than 50 MB free on the disk that holds $(BUILDDIR)/; free some space" >&2; exit 2; }
 
 help: $(VENV_STAMP)
 	@$(SPHINXBUILD) -M help "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS) $(O)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from urllib.parse import urlsplit
 
 # -- Project information -----------------------------------------------------------------------
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 project = "Kratom: what the evidence says"
 author = "The kratom-docs contributors"
 copyright = "2026, The kratom-docs contributors. Content CC BY 4.0, code MIT"
-release = version = "0.1.0"
+release = version = metadata.version("kratom-docs")  # one place: pyproject.toml
 language = "en"
 
 # -- General configuration ---------------------------------------------------------------------
@@ -41,8 +42,11 @@ myst_heading_anchors = 3
 myst_url_schemes = ["http", "https", "mailto", "tel"]
 
 bibtex_bibfiles = ["data/references.bib"]
-bibtex_reference_style = "author_year"
+# Pages cite in the numbered style of medical writing: {footcite:p}`key` gives a number in
+# order of first use, and {footbibliography} lists the page's references at its end.
+bibtex_foot_reference_style = "foot"
 bibtex_default_style = "plain"
+gettext_compact = False  # one catalog per document
 
 # -- The extension (kratom_docs) ---------------------------------------------------------------
 
@@ -62,6 +66,7 @@ handout_pdf_dir = "" if os.environ.get("READTHEDOCS") else "../handouts"
 link_allowed_domains = [
     # Primary: DOIs, PubMed/PMC and US agencies
     "doi.org", "nih.gov", "cdc.gov", "fda.gov", "hhs.gov", "samhsa.gov", "hrsa.gov", "dea.gov",
+    "federalregister.gov", "aad.org", "clintox.org", "github.com",
     "texas.gov", "wyo.gov", "ca.gov", "govdelivery.com", "wapc.org", "creativecommons.org",
     "988lifeline.org", "findtreatment.gov",
     # Journals, publishers, registries and universities
@@ -119,6 +124,12 @@ html_theme_options = {
 html_baseurl = os.environ.get(
     "KRATOM_DOCS_BASE_URL", os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 )
+# Where "Report a problem with this page" opens an issue. On Read the Docs it defaults to the
+# repository the site is built from; elsewhere set KRATOM_DOCS_PROJECT_URL.
+project_url = os.environ.get("KRATOM_DOCS_PROJECT_URL", "")
+# A page past its review date fails `make` and CI (a warning under -W). The hosted build only
+# shows the banner, so an urgent fix (a help-line number, say) can still be published.
+review_overdue = "banner" if os.environ.get("READTHEDOCS") else "warn"
 
 # The 404 page uses absolute paths, so it works at any depth of the site.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"

@@ -67,6 +67,7 @@ def build(make_app):
             kwargs["builddir"] = out
         app = make_app(builder, **kwargs)
         app.build()
+        app.cleanup()  # docutils' global registry, so the next app in the test starts clean
         return app
 
     return run

@@ -8,6 +8,7 @@ check itself catches a seeded fault.
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import shutil
 import subprocess
@@ -19,7 +20,9 @@ import pikepdf
 import pytest
 import yaml
 
+from kratom_docs import engine
 from kratom_docs.disclaimer import normalise
+from kratom_docs.fetcher import FetchPolicy, file_url
 
 REPO = Path(__file__).resolve().parent.parent
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
@@ -204,3 +207,25 @@ def structure(path: Path) -> list[tuple[str, str | None]]:
 def published_pdfs(out: Path) -> list[Path]:
     """PDFs a clinic could print: in the site and in ``handouts/`` (not the build's cache)."""
     return sorted(p for p in out.rglob("*.pdf") if "doctrees" not in p.relative_to(out).parts)
+
+
+# -- print tasks for the engine's unit tests ---------------------------------------------------
+
+HERE = Path(engine.__file__).parent
+FOOTER = '<div class="running-footer"><p class="footer-disclaimer">{}</p></div>'
+
+
+def task(tmp_path: Path, body: str, *, policy: FetchPolicy | None = None, max_pages: int = 2,
+         footer: bool = True, paper: str = "letter") -> engine.Task:
+    head = FOOTER.format(disclaimer_text()) if footer else ""
+    html = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title>'
+            f"</head><body>{head}<main><h1>T</h1>{body}</main></body></html>")
+    digest = hashlib.sha256(html.encode()).hexdigest()
+    site = tmp_path / "site" / "handouts" / "t.html"
+    return engine.Task(
+        digest=digest, name="t.pdf", html=html, base_url=file_url(site),
+        paper_css="@page { size: %s; }" % ("A4" if paper == "a4" else "letter"),
+        max_pages=max_pages, disclaimer=disclaimer_text(),
+        policy=policy or FetchPolicy(folders=(str(HERE / "fonts"), str(HERE / "static"))),
+        pdf=str(tmp_path / "cache" / f"{digest}.pdf"), facts=str(tmp_path / "cache" / "f.json"),
+    )

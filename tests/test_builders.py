@@ -1,63 +1,53 @@
-"""Every builder the project offers works with the extension: gettext, text, parallel HTML."""
+"""Every builder the project offers works with the extension: gettext, text, dirhtml, parallel."""
 
 from __future__ import annotations
 
-import pytest
-from conftest import run_sphinx
+from conftest import warnings_of
+from helpers import published_pdfs
 
 
-@pytest.mark.sphinx("gettext", testroot="basic", freshenv=True)
-def test_gettext_builder(app):
-    app.build()
-    assert app.statuscode == 0, app.warning.getvalue()
-    pot = (app.outdir / "handouts.pot").read_text()
+def test_gettext_builder(build, project, tmp_path):
+    app = build(project, "gettext", out=tmp_path / "out")
+    assert app.statuscode == 0 and not app._warncount, warnings_of(app)
+    pot = (tmp_path / "out" / "gettext" / "handouts" / "sample.pot").read_text()
     assert 'msgid "A sample handout"' in pot
-    assert not list(app.outdir.rglob("*.pdf"))
+    assert published_pdfs(tmp_path / "out") == []
 
 
-@pytest.mark.sphinx("text", testroot="basic", freshenv=True)
-def test_text_builder_skips_print_only_markup(app):
-    app.build()
-    assert app.statuscode == 0, app.warning.getvalue()
-    assert "A sample handout" in (app.outdir / "handouts" / "sample.txt").read_text()
+def test_text_builder_skips_print_only_markup(build, project, tmp_path):
+    app = build(project, "text", out=tmp_path / "out")
+    assert app.statuscode == 0 and not app._warncount, warnings_of(app)
+    text = (tmp_path / "out" / "text" / "handouts" / "sample.txt").read_text()
+    assert "A sample handout" in text
 
 
-def test_parallel_html_build_prints_the_same_pdfs(project_copy, tmp_path):
-    serial = run_sphinx(project_copy, tmp_path / "serial")
-    parallel = run_sphinx(project_copy, tmp_path / "parallel", "html", "-j", "2")
-    assert serial.returncode == 0 and parallel.returncode == 0, parallel.stderr
-    for name in ("sample-letter.pdf", "other-letter.pdf"):
-        one = (tmp_path / "serial" / "handouts" / name).read_bytes()
-        two = (tmp_path / "parallel" / "handouts" / name).read_bytes()
-        assert one == two
+def test_dirhtml_puts_the_pdfs_next_to_each_page(build, project, tmp_path):
+    app = build(project, "dirhtml", out=tmp_path / "out")
+    assert app.statuscode == 0 and not app._warncount, warnings_of(app)
+    page = tmp_path / "out" / "dirhtml" / "handouts" / "sample"
+    assert (page / "sample-letter.pdf").is_file()
+    assert 'href="sample-letter.pdf"' in (page / "index.html").read_text()
 
 
-def test_a_translated_build_prints_translated_handouts(project_copy, tmp_path):
+def test_a_translated_build_prints_translated_handouts(build, project, tmp_path):
     """The i18n path: a catalog translates the handout; the PDF says it is Spanish."""
     import pikepdf
     from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
 
-    catalog = Catalog(locale="es", domain="handouts")
+    catalog = Catalog(locale="es", domain="handouts/sample")
     catalog.add("A sample handout", "Una hoja de ejemplo")
-    mo = project_copy / "locales" / "es" / "LC_MESSAGES" / "handouts.mo"
+    mo = project / "locales" / "es" / "LC_MESSAGES" / "handouts" / "sample.mo"
     mo.parent.mkdir(parents=True)
     with mo.open("wb") as out:
         write_mo(out, catalog)
-    disclaimer = tmp_path / "disclaimer.yaml"
-    disclaimer.write_text(
-        "es:\n  short: 'Solo para educación. No es consejo médico. Emergencias: llame al 911.'\n"
-        "  full: Solo para educación.\n"
-    )
-    conf = project_copy / "conf.py"
-    conf.write_text(conf.read_text() + f"\nlocale_dirs = ['locales']\ngettext_compact = True\n"
-                    f"disclaimer_file = {str(disclaimer)!r}\n")
-    proc = run_sphinx(project_copy, tmp_path / "out", "html", "-D", "language=es")
-    assert proc.returncode == 0, proc.stderr
+    disclaimer = project / "data" / "disclaimer.yaml"
+    disclaimer.write_text(disclaimer.read_text() + "es:\n  short: 'Solo para educación. No es "
+                          "consejo médico. Emergencias: llame al 911.'\n  full: Solo para "
+                          "educación.\n")
+    app = build(project, out=tmp_path / "out", language="es", locale_dirs=["locales"])
+    assert app.statuscode == 0, warnings_of(app)
     pdf = tmp_path / "out" / "handouts" / "sample-letter.pdf"
     with pikepdf.open(pdf) as doc:
         assert str(doc.Root.Lang).startswith("es")
         assert str(doc.docinfo.Title) == "Una hoja de ejemplo"
-    from checks import pdf_page_texts
-
-    assert all("Solo para educación." in text for text in pdf_page_texts(pdf))

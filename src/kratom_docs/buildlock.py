@@ -1,7 +1,8 @@
 """One build at a time per doctree folder.
 
 Two builds sharing a doctree folder would read and write the same environment, search index
-and PDFs. The lock is taken at ``config-inited``, before Sphinx loads the pickled environment,
+and PDFs. Before anything else, the output folders are checked: a read-only folder or a full
+disk gets a plain message first. The lock is taken at ``config-inited``, before Sphinx loads the pickled environment,
 and released when the build finishes (or, if the process dies, by the operating system). A
 second build waits for the first and says so.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shutil
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,13 +33,38 @@ def _release(fd: int) -> None:
         pass
 
 
+#: Below this much free space a build would fail half-way through writing.
+MIN_FREE = 50 * 1024 * 1024
+
+
+def check_output(app: Sphinx) -> None:
+    """Say plainly, before anything is written, when the output cannot be written."""
+    from . import messages
+
+    for folder in (Path(app.outdir), Path(app.doctreedir)):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".kratom-write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            messages.error(f"cannot write to {folder}: {error.strerror}; fix it or build into "
+                           "another folder", "output")
+            continue
+        free = shutil.disk_usage(folder).free
+        if free < MIN_FREE:
+            messages.error(f"only {free // 1024 // 1024} MB free on the disk that holds "
+                           f"{folder}; free some space", "output")
+
+
 def acquire(app: Sphinx, config: Config) -> None:
+    check_output(app)
     folder = Path(app.doctreedir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / ".kratom-build.lock", os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
-        return  # an unwritable folder is reported when the build checks its outputs
+        return  # reported by check_output
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

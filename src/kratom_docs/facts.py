@@ -17,11 +17,10 @@ from docutils.parsers.rst import directives
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from . import messages
 from .config import settings
 from .data import DataError, cached, items_with_lines, loaded, require_fields
 from .helplines import month_year
-from .review import add_months, parse_date
+from .review import add_months, parse_date, report_overdue
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -29,8 +28,7 @@ if TYPE_CHECKING:
 
 _ = get_translation("kratom_docs")
 
-FIELDS = {"id": str, "text": str, "checked": (str, dt.date), "recheck_months": int,
-          "cite": list}
+FIELDS = {"id": str, "text": str, "checked": (str, dt.date), "recheck_months": int, "cite": list}
 OPTIONAL = {"plain": str, "note": str}
 
 
@@ -60,9 +58,14 @@ def check_dates(app: Sphinx) -> None:
     for fact in loaded(get, app.env, {}).values():
         due = add_months(fact["checked"], fact["recheck_months"])
         if due < today:
-            messages.warn(f"fact {fact['id']!r} was last checked {fact['checked']} and was due "
-                          f"to be checked again by {due}: check it against its source and "
-                          "update 'checked'", "fact-overdue", location=f"{path}:{fact['line']}")
+            report_overdue(
+                app.env,
+                f"fact {fact['id']!r} was last checked {fact['checked']} and was due "
+                f"to be checked again by {due}: check it against its source and "
+                "update 'checked'",
+                "fact-overdue",
+                f"{path}:{fact['line']}",
+            )
 
 
 class FactDirective(SphinxDirective):
@@ -76,13 +79,20 @@ class FactDirective(SphinxDirective):
         facts = loaded(get, self.env, {})
         key = self.arguments[0]
         if key not in facts:
-            raise self.error(f"unknown fact id {key!r}; ids in "
-                             f"{settings(self.env).facts_file.name}: {', '.join(sorted(facts))}")
+            raise self.error(
+                f"unknown fact id {key!r}; ids in "
+                f"{settings(self.env).facts_file.name}: {', '.join(sorted(facts))}"
+            )
         fact = facts[key]
         text = fact.get("plain") if "plain" in self.options and fact.get("plain") else fact["text"]
         when = month_year(fact["checked"], self.config.language)
-        markdown = (f"{text.rstrip()} " + _("(As of %s.)") % when
-                    + " {cite:p}`" + ",".join(fact["cite"]) + "`")
+        markdown = (
+            f"{text.rstrip()} "
+            + _("(As of %s.)") % when
+            + " {cite:p}`"
+            + ",".join(fact["cite"])
+            + "`"
+        )
         container = nodes.container(classes=["kd-fact"])
         container += self.parse_text_to_nodes(markdown)
         return [container]

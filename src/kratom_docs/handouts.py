@@ -120,6 +120,118 @@ def resolve_download_links(app: Sphinx, doctree: nodes.document, docname: str) -
         node.replace_self(para)
 
 
+# -- fill-in boxes: ruled lines on paper, form fields in the PDF ---------------------------------
+
+
+class fill_field(nodes.General, nodes.Element):
+    """A blank to fill in, named by the paragraph before it (its label)."""
+
+
+def visit_fill_field_html(self, node: fill_field) -> None:
+    label = node.parent[0]
+    text = " ".join(label.astext().split()).rstrip(":")
+    ref = label["ids"][0] if label["ids"] else ""
+    attrs = (f'name="{node["name"]}" title="{_escape(text)}" aria-labelledby="{ref}"')
+    if node.get("long"):
+        self.body.append(f'<textarea class="kd-blank kd-blank-long" rows="4" {attrs}></textarea>')
+    else:
+        self.body.append(f'<input type="text" class="kd-blank" {attrs}>')
+    raise nodes.SkipNode
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+class FillInDirective(SphinxDirective):
+    """``{fill-in} Title``: a box of blanks, one per line of content (``+`` marks a long one).
+
+    On paper each blank is a ruled line; in the PDF it is also a form field, so it can be
+    typed in any PDF viewer and then printed.
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        box = nodes.container(classes=["kd-fill-in"])
+        title = nodes.paragraph(text=self.arguments[0], classes=["kd-fill-in-title"])
+        box += title
+        base = self.env.docname.replace("/", "-")
+        serial = self.env.new_serialno("kd-fill-in")
+        for number, line in enumerate(line for line in self.content if line.strip()):
+            long = line.lstrip().startswith("+")
+            text = line.lstrip().lstrip("+").strip()
+            field = nodes.container(classes=["kd-field"] + (["kd-field-long"] if long else []))
+            label = nodes.paragraph(text=text, ids=[f"{base}-fill-{serial}-{number}"])
+            field += label
+            field += fill_field(name=f"{base}-{serial}-{number}", long=long)
+            box += field
+        return [box]
+
+
+# -- the sources line of a handout -----------------------------------------------------------------
+
+
+class sources_summary(nodes.General, nodes.Element):
+    """Filled in when the page is resolved, from the references the page cites."""
+
+
+class SourcesDirective(SphinxDirective):
+    """``{sources}``: who the facts come from, in names a patient knows, and where the full,
+    linked list is. Handouts may cite only peer-reviewed or government sources."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        return [sources_summary()]
+
+
+def cited_keys(doctree: nodes.document) -> list[str]:
+    """The bibliography keys a resolved page cites, in order of first use."""
+    keys: list[str] = []
+    for node in doctree.findall(nodes.Element):
+        for node_id in node.get("ids", []):
+            if node_id.startswith("footcite-") and node_id[9:] not in keys:
+                keys.append(node_id[9:])
+    return keys
+
+
+def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    from .printpage import public_url
+    from .references import entries
+
+    placeholders = list(doctree.findall(sources_summary))
+    if not placeholders and not is_handout(app.env, docname):
+        return
+    known = entries(app)
+    cited = [known[k] for k in cited_keys(doctree) if k in known]
+    if is_handout(app.env, docname):
+        for entry in cited:
+            if entry.kind not in ("peer-reviewed", "government"):
+                messages.warn(f"a handout may cite only peer-reviewed or government sources; "
+                              f"{entry.key!r} is {entry.kind or 'of no kind'}", "handout",
+                              location=(docname, None))
+    agencies = list(dict.fromkeys(e.fields.get("agency", "").strip() for e in cited
+                                  if e.kind == "government" and e.fields.get("agency")))
+    studies = sum(1 for e in cited if e.kind == "peer-reviewed")
+    parts = list(agencies)
+    if studies:
+        parts.append(str(_("%d studies in medical journals") % studies if studies > 1 else
+                         _("1 study in a medical journal")))
+    where = public_url(app, docname)
+    for node in placeholders:
+        para = nodes.paragraph(classes=["kd-sources"])
+        para += nodes.strong(text=str(_("Sources:")) + " ")
+        para += nodes.Text(("; ".join(parts) + ". ") if parts else "")
+        para += nodes.Text(str(_("Every source, with links, is listed on this handout's web "
+                                 "page")) + (f": {where.split('://', 1)[-1]}." if where else "."))
+        node.replace_self(para)
+
+
 # -- the download page --------------------------------------------------------------------------
 
 
@@ -246,6 +358,13 @@ def setup_handouts(app: Sphinx) -> None:
                  text=no_visit, man=no_visit, texinfo=no_visit)
     app.add_node(download_link, html=no_visit, latex=no_visit, text=no_visit, man=no_visit,
                  texinfo=no_visit)
+    app.add_node(fill_field, html=(visit_fill_field_html, None), latex=no_visit,
+                 text=no_visit, man=no_visit, texinfo=no_visit)
+    app.add_node(sources_summary, html=no_visit, latex=no_visit, text=no_visit,
+                 man=no_visit, texinfo=no_visit)
+    app.add_directive("fill-in", FillInDirective)
+    app.add_directive("sources", SourcesDirective)
+    app.connect("doctree-resolved", resolve_sources)
     app.add_directive("page-break", PageBreakDirective)
     app.add_directive("handout-download-link", DownloadLinkDirective)
     app.add_builder(HandoutsBuilder)

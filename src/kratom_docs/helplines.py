@@ -17,10 +17,9 @@ from docutils import nodes
 from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
-from . import messages
 from .config import settings
 from .data import DataError, cached, items_with_lines, loaded, require_fields
-from .review import add_months, parse_date
+from .review import add_months, parse_date, report_overdue
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -28,8 +27,16 @@ if TYPE_CHECKING:
 
 _ = get_translation("kratom_docs")
 
-FIELDS = {"id": str, "name": str, "number": str, "action": str, "when": str,
-          "checked": (str, dt.date), "recheck_months": int, "cite": list}
+FIELDS = {
+    "id": str,
+    "name": str,
+    "number": str,
+    "action": str,
+    "when": str,
+    "checked": (str, dt.date),
+    "recheck_months": int,
+    "cite": list,
+}
 OPTIONAL = {"note": str}
 
 
@@ -44,10 +51,17 @@ def load(path: Path) -> list[dict]:
         if checked is None:
             raise DataError(f"{path}:{line}: field 'checked' is not an ISO date")
         if entry["number"] not in entry["action"]:
-            raise DataError(f"{path}:{line}: field 'action' must contain the number "
-                            f"{entry['number']!r}")
-        lines.append({**entry, "checked": checked, "line": line,
-                      "tel": "+1" + digits if len(digits) == 10 else digits})
+            raise DataError(
+                f"{path}:{line}: field 'action' must contain the number {entry['number']!r}"
+            )
+        lines.append(
+            {
+                **entry,
+                "checked": checked,
+                "line": line,
+                "tel": "+1" + digits if len(digits) == 10 else digits,
+            }
+        )
     return lines
 
 
@@ -67,9 +81,14 @@ def check_dates(app: Sphinx) -> None:
     for entry in loaded(get, app.env, []):
         due = add_months(entry["checked"], entry["recheck_months"])
         if due < today:
-            messages.warn(f"help line {entry['id']!r} was last checked {entry['checked']} and "
-                          f"was due to be checked again by {due}: check it against its source "
-                          "and update 'checked'", "fact-overdue", location=f"{path}:{entry['line']}")
+            report_overdue(
+                app.env,
+                f"help line {entry['id']!r} was last checked {entry['checked']} and "
+                f"was due to be checked again by {due}: check it against its source "
+                "and update 'checked'",
+                "fact-overdue",
+                f"{path}:{entry['line']}",
+            )
 
 
 class HelplinesDirective(SphinxDirective):
@@ -86,9 +105,12 @@ class HelplinesDirective(SphinxDirective):
             cite = " {cite:p}`" + ",".join(h["cite"]) + "`"
             items.append(f"- **{h['name']}: {action}.** {h['when']}{cite}")
         checked = max(h["checked"] for h in entries)
-        text = (f"**{_('Get help now. These lines are free and confidential.')}**\n\n"
-                + "\n".join(items) + "\n\n"
-                + _("Numbers checked %s.") % month_year(checked, self.config.language))
+        text = (
+            f"**{_('Get help now. These lines are free and confidential.')}**\n\n"
+            + "\n".join(items)
+            + "\n\n"
+            + _("Numbers checked %s.") % month_year(checked, self.config.language)
+        )
         container = nodes.container(classes=["kd-helplines"])
         container += self.parse_text_to_nodes(text)
         return [container]

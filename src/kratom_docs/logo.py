@@ -118,8 +118,16 @@ def clean_svg(data: bytes) -> bytes:
 
 
 def clean_png(data: bytes) -> bytes:
+    import struct
+
     from PIL import Image, UnidentifiedImageError
 
+    if len(data) < 24 or data[12:16] != b"IHDR":
+        raise ImageProblem("is not a PNG image")
+    width, height = struct.unpack(">II", data[16:24])  # before decoding anything
+    if width * height > MAX_PIXELS:
+        raise ImageProblem(f"is {width}x{height} pixels; a logo may have at most "
+                           f"{MAX_PIXELS // 1_000_000} million pixels")
     try:
         image = Image.open(io.BytesIO(data))
         width, height = image.size

@@ -110,8 +110,8 @@ def _warning_handler() -> std_logging.Handler | None:
     return None
 
 
-def install(app: Sphinx) -> None:
-    """builder-inited: start counting this build's warnings."""
+def install(app: Sphinx, config: Any = None) -> None:
+    """config-inited: start counting this build's warnings."""
     tracker = WarningTracker()
     handler = _warning_handler()
     if handler is not None:
@@ -172,6 +172,6 @@ def remember(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_messages(app: Sphinx) -> None:
-    app.connect("builder-inited", install, priority=50)
+    app.connect("config-inited", install, priority=1)
     app.connect("env-get-outdated", still_warning)
     app.connect("build-finished", remember, priority=1000)

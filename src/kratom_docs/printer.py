@@ -114,6 +114,9 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
     if the_plan is None:
         return {}
     s = settings(app.env)
+    if not s.usable:
+        logger.info("handout PDFs are not printed: fix the problems reported above first")
+        return {}
     cache = work_dir(app) / "pdf"
     static = engine.static_digest()
     text = disclaimer.get(app.env).short
@@ -147,13 +150,10 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
                 policy=_policy(app, page), pdf=str(cache / f"{digest}.pdf"), facts=str(facts),
                 thumbnail=str(thumb) if thumb else None,
             ))
-    if tasks and s.usable:
+    if tasks:
         logger.info("printing %d handout PDF(s)...", len(tasks))
         workers = s.workers or os.cpu_count() or 1
         engine.render_all(tasks, workers, work_dir(app) / f"tmp-{os.getpid()}")
-    elif tasks:
-        logger.info("handout PDFs are not printed: fix the problems reported above first")
-        return {}
     printed = {}
     for job, digest, thumb in chosen:
         facts = _load_facts(cache / f"{digest}.json")

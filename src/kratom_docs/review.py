@@ -145,22 +145,25 @@ def overdue(env: BuildEnvironment, docname: str) -> bool:
     return bool(record and record.next_review < settings(env).today)
 
 
+def report_overdue(env: BuildEnvironment, message: str, subtype: str, location: Any) -> None:
+    """A date that has passed: a warning, or (``review_overdue = "banner"``) a note only."""
+    if settings(env).review_overdue == "warn":
+        messages.warn(message, subtype, location=location)
+    else:
+        from sphinx.util import logging
+
+        logging.getLogger(__name__).info("%s (review_overdue = 'banner': not a warning)",
+                                         message, location=location)
+
+
 def check_overdue(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """env-updated (every build): report pages past their review date."""
-    policy = settings(env).review_overdue
     for docname in sorted(env.found_docs):
         if overdue(env, docname):
             record = get(env, docname)
-            message = (f"review overdue: 'next_review' was {record.next_review}; review the "
-                       "page and update its dates")
-            location = (docname, _line(env, docname, "next_review"))
-            if policy == "warn":
-                messages.warn(message, "review-overdue", location=location)
-            else:
-                from sphinx.util import logging
-
-                logging.getLogger(__name__).info("%s: %s (shown as a banner)",
-                                                 env.doc2path(docname), message)
+            report_overdue(env, f"review overdue: 'next_review' was {record.next_review}; "
+                           "review the page and update its dates", "review-overdue",
+                           (docname, _line(env, docname, "next_review")))
     return []
 
 

@@ -139,9 +139,9 @@ def unclosed_fences(text: str) -> list[tuple[int, str]]:
         if not match:
             continue
         fence, rest = match.group(1), match.group(2)
-        if fence[0] == ":" and not rest.strip() and stack and stack[-1][0] == ":" \
-                and len(fence) >= stack[-1][1]:
-            stack.pop()
+        if fence[0] == ":" and not rest.strip() and stack and stack[-1][0] == ":":
+            if len(fence) >= stack[-1][1]:
+                stack.pop()  # a shorter line of colons inside the fence is text
         elif fence[0] == ":" and not rest.strip():
             stack.append((":", len(fence), number + 1))
         elif fence[0] == "`" and "`" in rest:

@@ -9,3 +9,4 @@ helplines_file = "data/helplines.yaml"
 handout_pdf = False
 review_today = "2026-12-01"
 suppress_warnings = ["bibtex.bibfile_data_error"]
+gettext_compact = False  # one catalog per document

@@ -18,3 +18,4 @@ myst_url_schemes = ["https", "tel"]
 myst_enable_extensions = ["colon_fence"]
 # Seeded fault: this template path comes before the extension's layout.
 templates_path = ["_templates"]
+gettext_compact = False  # one catalog per document

@@ -1,0 +1,182 @@
+"""Faults: kills, full and read-only disks, concurrent builds, and bad input of every kind.
+
+Whatever happens, a build that says "succeeded" has published PDFs that match the sources,
+and a bad input gets one plain message with the file, line or field, and no traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOTS, SOURCE_DATE_EPOCH, run_sphinx, sphinx_cmd, warnings_of
+from helpers import published_pdfs, tree_of
+
+
+def published(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in published_pdfs(out)}
+
+
+# -- kills -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.6, 1.2, 1.8, 2.4, 3.2])
+def test_a_killed_build_then_make_equals_a_clean_build(project, tmp_path, delay):
+    """Edit, kill the build part-way, revert the edit, build: no PDF keeps the edit."""
+    out = tmp_path / "out"
+    overrides = ["-D", "handout_paper_sizes=letter,a4", "-D", "handout_large_print=1",
+                 "-D", "handout_workers=2"]
+    assert run_sphinx(project, out, "html", *overrides).returncode == 0
+    page = project / "handouts" / "sample.md"
+    original = page.read_text()
+    page.write_text(original.replace("Short and clear.", "A SENTENCE THAT WAS REVERTED."))
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    proc = subprocess.Popen(sphinx_cmd(project, out, "html", *overrides), cwd=project, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    page.write_text(original)
+    again = run_sphinx(project, out, "html", *overrides)
+    assert again.returncode == 0, again.stderr
+    clean = run_sphinx(project, tmp_path / "clean", "html", *overrides)
+    assert clean.returncode == 0
+    assert published(out) == published(tmp_path / "clean")
+
+
+@pytest.mark.slow
+def test_two_builds_at_once_both_finish_and_agree(project, tmp_path):
+    out = tmp_path / "out"
+    assert run_sphinx(project, out).returncode == 0
+    page = project / "handouts" / "other.md"
+    page.write_text(page.read_text() + "\nOne more sentence.\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    procs = [subprocess.Popen(sphinx_cmd(project, out), cwd=project, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert "Traceback" not in "".join(o + e for o, e in results)
+    assert run_sphinx(project, tmp_path / "clean").returncode == 0
+    assert published(out) == published(tmp_path / "clean")
+
+
+# -- disks -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 600 KB file system (needs root and mount, as on the build machines)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)],
+                          capture_output=True)
+    if made.returncode:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    yield mount
+    subprocess.run(["umount", str(mount)], capture_output=True)
+
+
+@pytest.mark.slow
+def test_a_full_disk_gets_a_plain_message_first(project, small_disk):
+    proc = run_sphinx(project, small_disk)
+    assert proc.returncode != 0
+    first = next(line for line in proc.stderr.splitlines() if line.strip())
+    assert "MB free on the disk that holds" in first, proc.stderr[:2000]
+
+
+def test_a_full_disk_while_publishing_is_an_error_and_keeps_the_old_pdfs(build, project,
+                                                                        tmp_path, monkeypatch):
+    from kratom_docs import engine, publish
+
+    out = tmp_path / "out"
+    build(project, out=out)
+    before = published(out)
+    page = project / "handouts" / "sample.md"
+    page.write_text(page.read_text().replace("Short and clear.", "Changed."))
+
+    def full(target, data):
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr(publish, "write_atomically", full)
+    app = build(project, out=out)
+    assert "could not publish the handout PDFs" in warnings_of(app)
+    assert "No space left on device" in warnings_of(app)
+    assert published(out) == before
+    monkeypatch.setattr(publish, "write_atomically", engine.write_atomically)
+    assert build(project, out=out).statuscode == 0
+    assert published(out) != before
+
+
+# -- bad input: one plain message each, nothing published -------------------------------------------
+
+BAD_DATA = {
+    "BEL in claims": ("data/claims.yaml", lambda t: t.replace("No one knows.", "No one\x07 knows."),
+                      "claims.yaml:7: contains a control character (U+0007)"),
+    "not UTF-8": ("data/claims.yaml", lambda t: t.replace("No one knows.", "No one knows.\udcff"),
+                  "claims.yaml:7: not UTF-8 text"),
+    "disclaimer en is text": ("data/disclaimer.yaml", lambda t: "en: just a sentence\n",
+                              "disclaimer.yaml: en: must hold the keys 'short' and 'full'"),
+    "YAML error in a list": ("data/claims.yaml",
+                             lambda t: t.replace('  plain: "No one knows."', '  plain: "No one'),
+                             "claims.yaml:"),
+    "unknown claim field": ("data/claims.yaml", lambda t: t + "  colour: red\n",
+                            "unknown field 'colour'"),
+    "claim cites a missing key": ("data/claims.yaml",
+                                  lambda t: t.replace("cite: [known2020]", "cite: [missing2099]"),
+                                  "claims.yaml:1: ERROR: claim 'sample-claim' cites 'missing2099'"),
+    "help line past its re-check date": ("data/helplines.yaml",
+                                         lambda t: t.replace("2026-11-26", "2025-01-01"),
+                                         "helplines.yaml:1: WARNING: help line 'emergency' was "
+                                         "last checked 2025-01-01"),
+    "unclosed fence": ("handouts/sample.md",
+                       lambda t: t.replace(":::{figure} steps.svg", ":::{figure} steps.svg\n::::{note}"),
+                       "handouts/sample.md:24: ERROR: the fence :::: opened here is never closed"),
+}
+
+
+@pytest.mark.parametrize("fault", BAD_DATA)
+def test_bad_input_is_one_plain_message_and_nothing_is_published(build, project, tmp_path, fault):
+    out = tmp_path / "out"
+    build(project, out=out)
+    before = published(out)
+    name, edit, expected = BAD_DATA[fault]
+    path = project / name
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    path.write_bytes(edit(text).encode("utf-8", errors="surrogateescape"))
+    app = build(project, out=out)
+    assert expected in warnings_of(app), warnings_of(app)
+    assert published(out) == before
+
+
+@pytest.mark.slow
+def test_bad_input_never_ends_in_a_traceback(project, tmp_path):
+    claims = project / "data" / "claims.yaml"
+    claims.write_bytes(claims.read_bytes() + b"\x07")
+    proc = run_sphinx(project, tmp_path / "a", "html", "-D", "handout_paper_sizes=b5")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "Traceback" not in output and "please open an issue" not in output
+    assert "handout_paper_sizes: unknown paper size b5" in output
+    assert "contains a control character" in output
+
+
+def test_editing_the_disclaimer_rewrites_every_page(build, project, tmp_path):
+    out = tmp_path / "out"
+    build(project, out=out)
+    path = project / "data" / "disclaimer.yaml"
+    path.write_text(path.read_text().replace("For education only.", "For education only, always."))
+    for _ in range(2):
+        app = build(project, out=out)
+        assert app.statuscode == 0 and not app._warncount, warnings_of(app)
+    assert "For education only, always." in (out / "html" / "index.html").read_text()
+
+
+def test_the_test_roots_have_what_the_faults_edit():
+    for name, _, _ in BAD_DATA.values():
+        assert (ROOTS / "test-basic" / name).is_file(), name

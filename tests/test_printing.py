@@ -1,0 +1,106 @@
+"""The printer's checks, each shown to catch a seeded fault; the PDF checks of the tests too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from helpers import disclaimer_text, needs_poppler, pdf_problems, task
+
+from kratom_docs import engine
+
+
+def written(result: dict, t: engine.Task) -> bool:
+    return Path(t.pdf).is_file()
+
+
+@needs_poppler
+def test_a_good_handout_is_written_and_passes_every_check(tmp_path):
+    t = task(tmp_path, "<p>Short.</p>")
+    result = engine.render(t)
+    assert result["problems"] == [] and written(result, t)
+    assert pdf_problems(Path(t.pdf), disclaimer=disclaimer_text(), paper="letter",
+                        max_pages=2) == []
+
+
+@pytest.mark.parametrize(("body", "kwargs", "expected"), [
+    ("<p>Short.</p>", {"footer": False}, "the disclaimer is missing from printed page 1"),
+    ("<p>Long text.</p>" * 400, {}, "this edition must fit 2: shorten it"),
+    ('<p style="margin-left: -0.5in">Too close to the edge.</p>', {},
+     "text is less than 0.5 in from the paper's edge"),
+    ('<div style="width: 1in"><p>Unbreakablewordthatisfarwiderthanitsbox</p></div>', {},
+     "text runs out of its box"),
+    ('<p style="colr: red">A typo in a style.</p>', {}, "WeasyPrint: Ignored"),
+    ('<img src="missing.png" alt="x">', {}, "refused to load file://"),
+])
+def test_each_check_catches_its_seeded_fault(tmp_path, body, kwargs, expected):
+    t = task(tmp_path, body, **kwargs)
+    result = engine.render(t)
+    assert any(expected in p for p in result["problems"]), result["problems"]
+    assert not written(result, t)
+
+
+@needs_poppler
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_paper_sizes(tmp_path, paper):
+    t = task(tmp_path, "<p>Short.</p>", paper=paper)
+    assert engine.render(t)["problems"] == []
+    other = "a4" if paper == "letter" else "letter"
+    check = {"disclaimer": disclaimer_text(), "max_pages": 2}
+    assert pdf_problems(Path(t.pdf), paper=paper, **check) == []
+    assert any("points, not" in p for p in pdf_problems(Path(t.pdf), paper=other, **check))
+
+
+@needs_poppler
+def test_the_pdf_check_catches_each_seeded_fault(tmp_path):
+    from weasyprint import HTML
+
+    t = task(tmp_path, "<p>Text.</p>" * 200, max_pages=9)
+    assert engine.render(t)["problems"] == []
+    good = Path(t.pdf)
+    check = dict(disclaimer=disclaimer_text(), paper="letter", max_pages=2)
+    assert any("pages (at most 2)" in p for p in pdf_problems(good, **check))
+
+    untagged = tmp_path / "untagged.pdf"
+    HTML(string=t.html).write_pdf(untagged)
+    problems = pdf_problems(untagged, **{**check, "max_pages": None})
+    assert "not tagged (/MarkInfo /Marked)" in problems
+    assert "no structure tree" in problems
+    assert "title not displayed (DisplayDocTitle)" in problems
+
+    no_footer = tmp_path / "nofooter.pdf"
+    HTML(string="<html lang=en><title>T</title><p>x</p></html>").write_pdf(
+        no_footer, pdf_variant="pdf/ua-1")
+    assert "page 1: no disclaimer" in pdf_problems(no_footer, **check)
+
+    stripped = tmp_path / "no-fonts.pdf"
+    with pikepdf.open(good) as doc:
+        for page in doc.pages:
+            for font in page.Resources.Font.values():
+                desc = font.DescendantFonts[0].FontDescriptor
+                for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+                    if key in desc:
+                        del desc[key]
+        doc.Root.Lang = pikepdf.String("de")
+        doc.attachments["secret.txt"] = b"secret"
+        doc.save(stripped)
+    problems = pdf_problems(stripped, **{**check, "max_pages": None})
+    assert any("is not embedded" in p for p in problems)
+    assert "/Lang is 'de', not 'en'" in problems
+    assert "has embedded files (attachments)" in problems
+
+
+def test_a_failed_write_leaves_the_previous_pdf(tmp_path):
+    target = tmp_path / "h.pdf"
+    target.write_bytes(b"%PDF previous")
+    with pytest.raises(TypeError):
+        engine.write_atomically(target, "not bytes")  # fails half-way through the write
+    assert target.read_bytes() == b"%PDF previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["h.pdf"]
+
+
+def test_the_facts_are_written_after_the_pdf(tmp_path):
+    t = task(tmp_path, "<p>Short.</p>")
+    engine.render(t)
+    assert Path(t.pdf).stat().st_mtime_ns <= Path(t.facts).stat().st_mtime_ns

@@ -1,0 +1,173 @@
+"""No input may make a build fetch from the network, read a file outside the project, or
+attach anything to a PDF.
+
+A loopback server stands in for the network (it records every request), and a sentinel file
+outside the project stands in for the build machine's secrets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import warnings_of
+from helpers import HERE, loopback, published_pdfs, task
+
+from kratom_docs import engine
+from kratom_docs.fetcher import FetchPolicy
+
+
+@pytest.fixture
+def sentinel(tmp_path_factory) -> Path:
+    """A 'secret' outside every project folder."""
+    path = tmp_path_factory.mktemp("outside") / "secret.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\nSECRET-SENTINEL")
+    return path
+
+
+# -- the fetcher: one gate for every fetch WeasyPrint makes ---------------------------------------
+
+LOADERS = {
+    "img": '<img src="{url}x.png" alt="x">',
+    "srcset": '<img srcset="{url}x.png 2x" alt="x">',
+    "stylesheet": '<link rel="stylesheet" href="{url}x.css">',
+    "import": '<style>@import url("{url}x.css");</style>',
+    "css url": '<p style="background: url({url}x.png)">text</p>',
+    "font-face": '<style>@font-face {{ font-family: X; src: url({url}x.ttf); }} p {{ font-family: X }}</style><p>x</p>',
+    "object": '<object data="{url}x.svg" type="image/svg+xml"></object>',
+    "embed": '<embed src="{url}x.svg">',
+    "attachment": '<a rel="attachment" href="{url}x.txt">attached</a>',
+    "link attachment": '<link rel="attachment" href="{url}x.txt">',
+    "svg image": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><image xlink:href="{url}x.png" width="10" height="10"/></svg>',
+}
+
+
+#: WeasyPrint does not load these at all (nothing to refuse); the source check still rejects them.
+NEVER_FETCHED = {"srcset"}
+
+
+@pytest.mark.parametrize("kind", LOADERS)
+def test_nothing_is_fetched_from_the_network(tmp_path, kind):
+    with loopback() as (base, requests):
+        result = engine.render(task(tmp_path, LOADERS[kind].format(url=base)))
+    assert requests == []
+    if kind in NEVER_FETCHED:
+        return
+    assert any("refused to load http://127.0.0.1" in p for p in result["problems"]), result
+    assert not list((tmp_path / "cache").glob("*.pdf"))
+
+
+@pytest.mark.parametrize("kind", LOADERS)
+def test_no_local_file_outside_the_project_is_read_or_attached(tmp_path, sentinel, kind):
+    url = sentinel.parent.as_uri() + "/"
+    html = LOADERS[kind].format(url=url).replace("x.png", "secret.png").replace(
+        "x.txt", "secret.png").replace("x.css", "secret.png").replace("x.svg", "secret.png")
+    html = html.replace("x.ttf", "secret.png")
+    result = engine.render(task(tmp_path, html))
+    if kind in NEVER_FETCHED:
+        assert b"SECRET-SENTINEL" not in Path(result.get("pdf", "/nonexistent")).read_bytes() \
+            if Path(result.get("pdf", "/nonexistent")).is_file() else True
+        return
+    assert any("refused to load file://" in p for p in result["problems"]), result
+
+
+@pytest.mark.parametrize("url", ["file:///proc/self/environ", "file:///etc/passwd",
+                                 "data:text/plain;base64,U0VDUkVU", "ftp://127.0.0.1/x"])
+def test_attachments_of_system_files_are_refused(tmp_path, url):
+    result = engine.render(task(tmp_path, f'<a rel="attachment" href="{url}">.</a>'))
+    assert result["problems"]
+    assert not list((tmp_path / "cache").glob("*.pdf"))
+
+
+def test_a_pdf_never_carries_an_attachment_even_of_a_project_file(tmp_path):
+    image = tmp_path / "src" / "a.png"
+    image.parent.mkdir()
+    image.write_bytes(b"\x89PNG\r\n\x1a\n")
+    virtual = str(tmp_path / "site" / "_images" / "a.png")
+    policy = FetchPolicy(folders=(str(HERE / "fonts"), str(HERE / "static")),
+                         files={virtual: str(image)}, source_root=str(tmp_path / "src"))
+    result = engine.render(task(tmp_path, '<a rel="attachment" href="../_images/a.png">a</a>',
+                                policy=policy))
+    assert "it asks to attach a file to the PDF; handouts carry no attachments" in \
+        result["problems"]
+
+
+def test_the_policy_serves_only_the_project_files():
+    policy = FetchPolicy(folders=(str(HERE / "fonts"),), files={"/site/_images/a.png": "/etc/passwd"},
+                         source_root=str(HERE))
+    font = next((HERE / "fonts").glob("*.ttf"))
+    assert policy.resolve(font.as_uri())[0] == "font/ttf"
+    assert policy.resolve((HERE / "fonts" / ".." / "clinic.py").as_uri()) is None
+    assert policy.resolve("file:///site/_images/a.png") is None  # maps outside the sources
+    assert policy.resolve("http://127.0.0.1/x") is None
+    assert policy.resolve("file://evil.example/etc/passwd") is None
+
+
+# -- sources: raw HTML and images that load from elsewhere are errors, with file and line --------
+
+SOURCE_FAULTS = {
+    "raw img": '<img src="{url}pixel.png" alt="">',
+    "raw link": '<link rel="stylesheet" href="{url}x.css">',
+    "raw style": '<style>@import url("{url}x.css");</style>',
+    "raw object": '<object data="{url}x.svg"></object>',
+    "raw embed": '<embed src="{url}x.svg">',
+    "raw iframe": '<iframe src="{url}x.html"></iframe>',
+    "raw video": '<video src="{url}x.mp4"></video>',
+    "raw srcset": '<span><img srcset="{url}x.png 1x"></span>',
+    "style url": '<span style="background:url({url}x.png)">x</span>',
+    "attachment": '<a rel="attachment" href="file:///proc/self/environ">.</a>',
+    "markdown image": "![A pixel]({url}pixel.png)",
+    "data image": "![A pixel](data:image/png;base64,iVBORw0KGgo=)",
+}
+
+
+@pytest.mark.parametrize("kind", SOURCE_FAULTS)
+def test_sources_that_load_from_elsewhere_fail_with_file_and_line(build, project, tmp_path,
+                                                                  kind):
+    page = project / "handouts" / "sample.md"
+    with loopback() as (base, requests):
+        page.write_text(page.read_text() + "\n\n" + SOURCE_FAULTS[kind].format(url=base) + "\n")
+        app = build(project, out=tmp_path / "out")
+    assert requests == []
+    assert app._warncount
+    assert "handouts/sample.md:" in warnings_of(app)
+    assert "[kratom.source]" in warnings_of(app) or "image" in warnings_of(app)
+    assert published_pdfs(tmp_path / "out") == []
+
+
+def test_an_include_from_outside_the_project_is_an_error(build, project, tmp_path, sentinel):
+    outside = sentinel.with_suffix(".md")
+    outside.write_text("SECRET-SENTINEL\n")
+    page = project / "index.md"
+    relative = Path("..") / ".." / outside.parent.name / outside.name
+    page.write_text(page.read_text() + f"\n```{{include}} {relative}\n```\n")
+    app = build(project, out=tmp_path / "out")
+    assert "reads a file outside the project:" in warnings_of(app)
+    assert "secret.md" in warnings_of(app)
+
+
+def test_an_image_from_outside_the_project_is_an_error(build, project, tmp_path, sentinel):
+    page = project / "handouts" / "sample.md"
+    relative = Path("..") / ".." / ".." / sentinel.parent.name / sentinel.name
+    page.write_text(page.read_text() + f"\n![secret]({relative})\n")
+    app = build(project, out=tmp_path / "out")
+    assert app._warncount
+    assert published_pdfs(tmp_path / "out") == []
+
+
+def test_an_svg_in_the_sources_that_refers_outside_is_an_error(build, project, tmp_path):
+    svg = project / "handouts" / "steps.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/'
+                   'xlink"><image xlink:href="https://tracker.example/p.png"/></svg>')
+    app = build(project, out=tmp_path / "out")
+    assert "refers to something outside itself" in warnings_of(app) or \
+        "<image>" in warnings_of(app)
+    assert published_pdfs(tmp_path / "out") == []
+
+
+def test_the_built_pdfs_of_the_test_root_carry_no_attachments(build, project, tmp_path):
+    build(project, out=tmp_path / "out")
+    for pdf in published_pdfs(tmp_path / "out"):
+        with pikepdf.open(pdf) as doc:
+            assert "/Names" not in doc.Root or "/EmbeddedFiles" not in doc.Root.Names
