@@ -86,7 +86,7 @@ def _md(text: str) -> str:
 
 
 def _cite(keys: list[str]) -> str:
-    return "{cite:p}`" + ",".join(keys) + "`"
+    return "{footcite:p}`" + ",".join(keys) + "`"
 
 
 def verdict_label(claim: dict) -> str:

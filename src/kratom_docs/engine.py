@@ -178,6 +178,8 @@ def render(task: Task) -> dict:
             write_atomically(Path(task.pdf), data)
             if task.thumbnail:
                 _thumbnail(data, task.thumbnail)
+        else:  # kept apart, never published: for a writer to look at
+            write_atomically(Path(task.pdf).with_suffix(".failed.pdf"), data)
     except Exception as exc:  # a print that fails is a problem of this PDF, not a crash
         problems.append(f"printing failed: {type(exc).__name__}: {exc}")
     finally:

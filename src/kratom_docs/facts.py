@@ -89,7 +89,7 @@ class FactDirective(SphinxDirective):
         markdown = (
             f"{text.rstrip()} "
             + _("(As of %s.)") % when
-            + " {cite:p}`"
+            + " {footcite:p}`"
             + ",".join(fact["cite"])
             + "`"
         )

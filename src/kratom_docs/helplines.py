@@ -102,7 +102,7 @@ class HelplinesDirective(SphinxDirective):
         items = []
         for h in entries:
             action = h["action"].replace(h["number"], f"[{h['number']}](tel:{h['tel']})")
-            cite = " {cite:p}`" + ",".join(h["cite"]) + "`"
+            cite = " {footcite:p}`" + ",".join(h["cite"]) + "`"
             items.append(f"- **{h['name']}: {action}.** {h['when']}{cite}")
         checked = max(h["checked"] for h in entries)
         text = (

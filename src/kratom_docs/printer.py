@@ -164,6 +164,9 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
         for problem in result.problems:
             messages.warn(f"{job.filename}: {problem}; this PDF is not published", "print",
                           location=job.docname)
+        failed = result.pdf.with_suffix(".failed.pdf")
+        if result.problems and failed.is_file():
+            logger.info("the failed print of %s is kept for a look: %s", job.filename, failed)
         printed[job] = result
     if tasks:
         logger.info("printed %d handout PDF(s)", len(tasks))

@@ -104,6 +104,7 @@ def labels() -> dict[str, str]:
     return {
         "your_clinic": _("Your clinic"),
         "phone": _("Phone"),
+        "clinic_phone": _("Your clinic's phone number"),
         "online": _("Read this online and see all sources:"),
         "qr_alt": _("QR code that opens this handout's web page"),
         "page": _("Page"),

@@ -55,6 +55,10 @@ class Review:
                                      "next": in_words(self.next_review, self.language)}
 
     @property
+    def short_line(self) -> str:
+        return _("Updated %s.") % in_words(self.last_reviewed, self.language)
+
+    @property
     def overdue_line(self) -> str:
         return _("This page is past its review date of %s. Some facts may be out of date; "
                  "ask your doctor or pharmacist.") % in_words(self.next_review, self.language)

@@ -10,3 +10,4 @@ handout_pdf = False
 review_today = "2026-12-01"
 suppress_warnings = ["bibtex.bibfile_data_error"]
 gettext_compact = False  # one catalog per document
+bibtex_foot_reference_style = "foot"

@@ -19,3 +19,4 @@ myst_enable_extensions = ["colon_fence"]
 # Seeded fault: this template path comes before the extension's layout.
 templates_path = ["_templates"]
 gettext_compact = False  # one catalog per document
+bibtex_foot_reference_style = "foot"
