@@ -127,6 +127,41 @@ def check_bibliography(app: Sphinx) -> None:
             messages.warn(problem, "bib", location=f"{path}:{line}")
 
 
+def report_broken_references(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished (linkcheck): name the line in the bibliography of each broken address.
+
+    The link checker reports a broken reference at the page that lists it (the references
+    page); the place to fix it is its entry in the ``.bib`` file.
+    """
+    import json
+
+    from .references import bib_files, entries
+
+    if exception or app.builder.name != "linkcheck":
+        return
+    try:
+        rows = [json.loads(line) for line in
+                Path(app.outdir, "output.json").read_text(encoding="utf-8").splitlines() if line]
+    except (OSError, ValueError):
+        return
+    by_url: dict[str, tuple[str, int]] = {}
+    for entry in entries(app).values():
+        for url in (entry.fields.get("url", ""),
+                    f"https://doi.org/{entry.fields['doi']}" if entry.fields.get("doi") else ""):
+            if url:
+                by_url[url.strip()] = (entry.key, entry.line)
+    files = bib_files(app)
+    for row in rows:
+        if row.get("status") not in ("broken", "timeout"):
+            continue
+        found = by_url.get(str(row.get("uri", "")).strip())
+        if found and files:
+            key, line = found
+            messages.warn(f"entry {key!r}: {row['status']} link {row['uri']} ({row.get('info', '')})",
+                          "bib", location=f"{files[0]}:{line}")
+
+
 def setup_links(app: Sphinx) -> None:
     app.connect("doctree-read", check_doctree)
     app.connect("builder-inited", check_bibliography)
+    app.connect("build-finished", report_broken_references)

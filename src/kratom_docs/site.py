@@ -4,9 +4,12 @@ sitemap, and the stylesheet with the accessibility fixes and the print styles fo
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
+
+from sphinx.locale import get_translation
 
 from . import review
 
@@ -14,6 +17,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 HERE = Path(__file__).parent
+_ = get_translation("kratom_docs")
 
 
 SITE_CSS = HERE / "static" / "site" / "kratom-site.css"
@@ -71,10 +75,28 @@ def fix_aria(markup: str) -> str:
     return markup
 
 
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.S)
+
+
+def scrolling_tables(body: str, label: str) -> str:
+    """Wrap each table in a focusable, labelled region that scrolls sideways on a phone
+    (WCAG 1.4.10: the page itself never scrolls sideways)."""
+
+    def wrap(match: re.Match) -> str:
+        caption = _CAPTION.search(match.group(0))
+        name = re.sub(r"<[^>]+>", "", caption.group(1)).strip() if caption else label
+        return (f'<div class="kd-table-scroll" role="region" tabindex="0" '
+                f'aria-label="{html.escape(name, quote=True)}">{match.group(0)}</div>')
+
+    return _TABLE.sub(wrap, body)
+
+
 def fix_page_aria(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Apply :data:`ARIA_FIXES` to the page body and to the navigation the theme renders."""
     if "body" in context:
-        context["body"] = fix_aria(context["body"])
+        label = str(_("Table (scroll sideways to see all of it)"))
+        context["body"] = scrolling_tables(fix_aria(context["body"]), label)
     toctree = context.get("toctree")
     if callable(toctree):
         context["toctree"] = lambda **kwargs: fix_aria(toctree(**kwargs))
