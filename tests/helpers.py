@@ -229,3 +229,39 @@ def task(tmp_path: Path, body: str, *, policy: FetchPolicy | None = None, max_pa
         policy=policy or FetchPolicy(folders=(str(HERE / "fonts"), str(HERE / "static"))),
         pdf=str(tmp_path / "cache" / f"{digest}.pdf"), facts=str(tmp_path / "cache" / "f.json"),
     )
+
+
+# -- print measures (pdfminer.six, a third extractor) ------------------------------------------
+
+
+def pdf_lines(path: Path) -> list[dict]:
+    """Every text line of a PDF: page, box (points, origin bottom-left), text, character sizes."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
+
+    lines = []
+    for number, page in enumerate(extract_pages(str(path), laparams=LAParams()), start=1):
+        width, height = page.width, page.height
+
+        def walk(item):
+            if isinstance(item, LTTextLine):
+                chars = [c for c in item if isinstance(c, LTChar) and c.get_text().strip()]
+                if chars:
+                    lines.append({"page": number, "x0": item.x0, "y0": item.y0, "x1": item.x1,
+                                  "y1": item.y1, "text": item.get_text().strip(),
+                                  "sizes": [round(c.size, 1) for c in chars],
+                                  "width": width, "height": height})
+                return
+            if isinstance(item, LTTextContainer) or hasattr(item, "__iter__"):
+                for child in item:
+                    walk(child)
+
+        walk(page)
+    return lines
+
+
+def edge_problems(lines: list[dict], margin: float = 36.0) -> list[str]:
+    """Text closer than ``margin`` points (0.5 in) to a paper edge."""
+    return [f"page {ln['page']}: {ln['text'][:40]!r} is {min(ln['x0'], ln['y0'], ln['width'] - ln['x1'], ln['height'] - ln['y1']):.0f} pt from an edge"
+            for ln in lines if min(ln["x0"], ln["y0"], ln["width"] - ln["x1"],
+                                    ln["height"] - ln["y1"]) < margin - 0.5]

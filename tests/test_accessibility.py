@@ -1,4 +1,5 @@
-"""Accessibility: axe-core in a real browser (Debian's chromium) over every built page.
+"""Accessibility: axe-core in a real browser (Debian's chromium) over every built page, at
+desktop and at phone widths, and reflow: at 320 px no page scrolls sideways (WCAG 1.4.10).
 
 The site is served on loopback; no other host is contacted. Without chromium the tests skip
 with a reason, unless KRATOM_DOCS_REQUIRE_BROWSER=1 (set by .ci/run), where they fail.
@@ -64,27 +65,37 @@ def serve(folder: Path):
         server.server_close()
 
 
-def axe_violations(browser, url: str) -> list[str]:
+WIDTHS = {"desktop": (1280, 900), "phone": (320, 640)}
+
+
+def axe_violations(browser, url: str, width: str = "desktop") -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
-    page = browser.new_page()
+    w, h = WIDTHS[width]
+    page = browser.new_page(viewport={"width": w, "height": h})
     outside = []
     page.on("request", lambda r: outside.append(r.url)
             if not r.url.startswith(("http://127.0.0.1", "data:", "about:")) else None)
     try:
         page.goto(url, wait_until="load")
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        scroll = page.evaluate("document.documentElement.scrollWidth")
     finally:
         page.close()
     found = [
         f"{v['id']} ({v['impact']}): {len(v['nodes'])}x, e.g. {v['nodes'][0]['target']}"
         for v in results.response["violations"]
     ]
+    if scroll > w:
+        found.append(f"the page scrolls sideways at {w} px ({scroll} px wide)")
     found += [f"request to another host: {u}" for u in outside]
     return found
 
 
-def test_every_page_has_no_wcag_violations(site, browser, tmp_path):
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_has_no_wcag_violations(site, browser, tmp_path, width):
     # Served under the same path as on the hosted site, so that the 404 page's absolute
     # links to its stylesheets resolve.
     from conftest import BASE_URL
@@ -96,19 +107,22 @@ def test_every_page_has_no_wcag_violations(site, browser, tmp_path):
         problems = {}
         for page in site.pages():
             rel = page.relative_to(site.html).as_posix()
-            found = axe_violations(browser, base + prefix + rel)
+            found = axe_violations(browser, base + prefix + rel, width)
             if found:
                 problems[rel] = found
     assert problems == {}
 
 
+@pytest.mark.browser
 def test_axe_catches_a_seeded_fault(tmp_path, browser):
     (tmp_path / "bad.html").write_text(
         '<!DOCTYPE html><html><head><title>x</title></head><body><main>'
-        '<img src="missing.png"><p style="color:#bbb">faint text</p></main></body></html>'
+        '<img src="missing.png"><p style="color:#bbb">faint text</p>'
+        '<div style="width:900px">too wide for a phone</div></main></body></html>'
     )
     with serve(tmp_path) as base:
-        found = " ".join(axe_violations(browser, base + "bad.html"))
+        found = " ".join(axe_violations(browser, base + "bad.html", "phone"))
+    assert "the page scrolls sideways at 320 px" in found
     assert "image-alt" in found
     assert "html-has-lang" in found
     assert "color-contrast" in found

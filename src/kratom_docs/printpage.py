@@ -55,6 +55,12 @@ class QRCode:
     label: str
     svg: bytes
 
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The printed address in two whole parts (host, then path), never broken inside."""
+        host, _, path = self.label.partition("/")
+        return (host, "/" + path) if path else (host,)
+
 
 def qr_code(url: str) -> QRCode:
     import segno
