@@ -20,10 +20,14 @@ PYTEST_ARGS   ?=
 CLINIC        ?=
 export CLINIC
 
+# Translations, each built beside the English site: _build/html/es/, _build/handouts/es/.
+LANGUAGES     ?= es
+
 VENV_STAMP = $(VENV)/.installed
 TEST_STAMP = $(VENV)/.installed-test
+DEV_STAMP  = $(VENV)/.installed-dev
 
-.PHONY: all help test handouts linkcheck livehtml bench clean preflight Makefile
+.PHONY: all help html test handouts translations linkcheck livehtml bench clean preflight Makefile
 
 all: html
 
@@ -37,6 +41,12 @@ $(VENV_STAMP): pyproject.toml constraints.txt
 
 $(TEST_STAMP): $(VENV_STAMP)
 	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $@
+
+# Writers' tools (live preview, translation catalogs, pre-commit), for `make livehtml` and
+# `make translations`.
+$(DEV_STAMP): $(VENV_STAMP)
+	$(VENV)/bin/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
 # A plain message instead of a crash when the output folder cannot be written or is full.
@@ -55,14 +65,34 @@ test: $(TEST_STAMP)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 	@tests/makefile-checks.sh
 
-# The PDFs only (no site pages). With CLINIC=path/to/clinic.toml they carry the clinic's
-# name and phone and go to a folder of their own under $(BUILDDIR)/handouts/.
+# The site in English, then each translation in its own folder of it (one upload serves all).
+html: $(VENV_STAMP) preflight
+	@$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) $(SPHINXOPTS) $(O)
+	@for lang in $(LANGUAGES); do \
+	  KRATOM_DOCS_LANGUAGE=$$lang $(SPHINXBUILD) -b html "$(SOURCEDIR)" "$(BUILDDIR)/html/$$lang" \
+	    -d "$(BUILDDIR)/doctrees-$$lang" $(STRICT) $(SPHINXOPTS) $(O) || exit $$?; \
+	done
+
+# The PDFs only (no site pages), in every language. With CLINIC=path/to/clinic.toml they carry
+# the clinic's name and phone and go to a folder of their own under $(BUILDDIR)/handouts/.
 handouts: $(VENV_STAMP) preflight
 	@$(SPHINXBUILD) -M handouts "$(SOURCEDIR)" "$(BUILDDIR)" $(STRICT) $(SPHINXOPTS) $(O) \
 		$${CLINIC:+-D "handout_clinic=$$CLINIC"}
+	@for lang in $(LANGUAGES); do \
+	  KRATOM_DOCS_LANGUAGE=$$lang $(SPHINXBUILD) -b handouts "$(SOURCEDIR)" \
+	    "$(BUILDDIR)/handouts/$$lang" -d "$(BUILDDIR)/doctrees-$$lang" $(STRICT) $(SPHINXOPTS) $(O) \
+	    $${CLINIC:+-D "handout_clinic=$$CLINIC"} || exit $$?; \
+	done
+
+# After `make gettext`: bring every translation's catalogs up to date with the English text
+# (new messages are added empty, changed ones are marked fuzzy; neither is printed).
+translations: $(DEV_STAMP) gettext
+	@for lang in $(LANGUAGES); do \
+	  $(VENV)/bin/sphinx-intl update -p "$(BUILDDIR)/gettext" -l $$lang -d locales -w 0 || exit $$?; \
+	done
 
 # Rebuilds on every change; shares the doctrees (and the PDF cache) of `make html`.
-livehtml: $(VENV_STAMP) preflight
+livehtml: $(DEV_STAMP) preflight
 	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(STRICT) $(SPHINXOPTS) $(O) \
 		-d "$(BUILDDIR)/doctrees" --watch src --watch data \
 		--ignore "$(BUILDDIR)/*" --ignore "$(VENV)/*"

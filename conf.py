@@ -12,7 +12,12 @@ project = "Kratom: what the evidence says"
 author = "The kratom-docs contributors"
 copyright = "2026, The kratom-docs contributors. Content CC BY 4.0, code MIT"
 release = version = metadata.version("kratom-docs")  # one place: pyproject.toml
-language = "en"
+# The site is English at its root and Spanish in es/: `make` builds both, the Spanish one with
+# KRATOM_DOCS_LANGUAGE=es (translations in locales/es/LC_MESSAGES, one catalog per page).
+site_languages = ["en", "es"]
+language = os.environ.get("KRATOM_DOCS_LANGUAGE", site_languages[0])
+SUBSITE = "" if language == site_languages[0] else f"{language}/"
+locale_dirs = ["locales/"]
 
 # -- General configuration ---------------------------------------------------------------------
 
@@ -23,6 +28,7 @@ extensions = [
     # The theme as an extension too: its options are then known before the pickled environment
     # is compared with this configuration, so an unchanged rebuild reports no change.
     "sphinx_rtd_theme",
+    "sphinxext.opengraph",
     "kratom_docs",
 ]
 root_doc = "index"
@@ -59,7 +65,8 @@ handout_large_print = True
 handout_max_pages = 2
 # Besides next to each handout page, the PDFs also go to _build/handouts (not on Read the Docs,
 # which publishes the html/ folder only).
-handout_pdf_dir = "" if os.environ.get("READTHEDOCS") else "../handouts"
+handout_pdf_dir = "" if os.environ.get("READTHEDOCS") else ("../../handouts/" + SUBSITE
+                                                             if SUBSITE else "../handouts")
 
 # External links (in pages and in references.bib) may only go to these domains and their
 # subdomains, over https, without tracking parameters. Add a domain here deliberately.
@@ -124,6 +131,18 @@ html_theme_options = {
 html_baseurl = os.environ.get(
     "KRATOM_DOCS_BASE_URL", os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 )
+if html_baseurl and SUBSITE:
+    html_baseurl = html_baseurl.rstrip("/") + "/" + SUBSITE
+# Open Graph tags for link previews (sphinxext-opengraph): the description comes from each
+# page's front matter (the extension passes it on); no generated images, no other host.
+LOCALES = {"en": "en_US", "es": "es_US"}
+ogp_site_url = html_baseurl
+ogp_social_cards = {"enable": False}
+ogp_enable_meta_description = False  # the extension writes <meta name="description">
+ogp_custom_meta_tags = [f'<meta property="og:locale" content="{LOCALES[language]}" />'] + [
+    f'<meta property="og:locale:alternate" content="{LOCALES[other]}" />'
+    for other in site_languages if other != language
+]
 # Where "Report a problem with this page" opens an issue. On Read the Docs it defaults to the
 # repository the site is built from; elsewhere set KRATOM_DOCS_PROJECT_URL.
 project_url = os.environ.get("KRATOM_DOCS_PROJECT_URL", "")
@@ -133,9 +152,14 @@ review_overdue = "banner" if os.environ.get("READTHEDOCS") else "warn"
 
 # The 404 page uses absolute paths, so it works at any depth of the site.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
+NOT_FOUND = {
+    "en": ("Page not found", "Sorry, this page does not exist. It may have moved. Go to the "
+           '<a href="{home}">home page</a> or use the search box.'),
+    "es": ("Página no encontrada", "Lo sentimos, esta página no existe. Puede que se haya "
+           'movido. Vaya a la <a href="{home}">página principal</a> o use el buscador.'),
+}
 notfound_context = {
-    "title": "Page not found",
-    "body": "<h1>Page not found</h1><p>Sorry, this page does not exist. It may have moved. "
-    "Go to the <a href=\"" + notfound_urls_prefix + "index.html\">home page</a> "
-    "or use the search box.</p>",
+    "title": NOT_FOUND[language][0],
+    "body": f"<h1>{NOT_FOUND[language][0]}</h1><p>"
+    + NOT_FOUND[language][1].format(home=notfound_urls_prefix + "index.html") + "</p>",
 }

@@ -23,6 +23,7 @@ import pytest
 pytest_plugins = ("sphinx.testing.fixtures",)
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tools"))  # readability.py: the writers' tool is the tests' measure
 ROOTS = Path(__file__).resolve().parent / "roots"
 BASE_URL = "https://kratom-docs.example.org/en/latest/"
 PROJECT_URL = "https://github.com/example/kratom-docs"
@@ -57,11 +58,19 @@ def copy_root(tmp_path):
 
 
 @pytest.fixture
-def build(make_app):
-    """``build(srcdir, builder="html", **confoverrides)``: build in process, return the app."""
+def build(make_app, request):
+    """``build(srcdir, builder="html", pdf=False, **confoverrides)``: build in process.
+
+    PDFs are off unless the test is about them (``pdf=True``, or the handouts builder), and
+    such a test must be marked ``slow``: the fast loop (``pytest -m "not slow"``) prints none.
+    """
 
     def run(srcdir: Path, builder: str = "html", *, out: Path | None = None,
-            freshenv: bool = False, **confoverrides):
+            freshenv: bool = False, pdf: bool = False, **confoverrides):
+        if (pdf or builder == "handouts") and request.node.get_closest_marker("slow") is None:
+            pytest.fail("a test that prints PDFs must be marked slow")
+        if not pdf and builder != "handouts":
+            confoverrides.setdefault("handout_pdf", "0")
         kwargs = {"srcdir": srcdir, "confoverrides": confoverrides, "freshenv": freshenv}
         if out is not None:
             kwargs["builddir"] = out

@@ -86,7 +86,8 @@ def loopback(folder: Path | None = None):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.requests = []  # type: ignore[attr-defined]
     server.folder = folder  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/", server.requests  # type: ignore[attr-defined]
@@ -200,7 +201,8 @@ def structure(path: Path) -> list[tuple[str, str | None]]:
                 walk(child)
 
     with pikepdf.open(path) as pdf:
-        walk(pdf.Root.StructTreeRoot.get("/K"))
+        if "/StructTreeRoot" in pdf.Root:
+            walk(pdf.Root.StructTreeRoot.get("/K"))
     return found
 
 

@@ -56,7 +56,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def serve(folder: Path):
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
@@ -113,6 +114,7 @@ def test_every_page_has_no_wcag_violations(site, browser, tmp_path, width):
     assert problems == {}
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_axe_catches_a_seeded_fault(tmp_path, browser):
     (tmp_path / "bad.html").write_text(

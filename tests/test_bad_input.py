@@ -8,6 +8,8 @@ import pytest
 from conftest import warnings_of
 from helpers import published_pdfs
 
+pytestmark = pytest.mark.slow
+
 FAULTS = {
     "myst syntax (bad front matter)": (
         "handouts/sample.md",
@@ -49,13 +51,13 @@ FAULTS = {
 def test_bad_input_is_reported_by_file_and_line_and_keeps_the_pdfs(build, project, tmp_path,
                                                                  fault):
     out = tmp_path / "out"
-    assert build(project, out=out).statuscode == 0
+    assert build(project, pdf=True, out=out).statuscode == 0
     before = {p: p.read_bytes() for p in published_pdfs(out)}
     assert before
     name, edit, expected = FAULTS[fault]
     page = project / name
     page.write_text(edit(page.read_text()))
-    app = build(project, out=out)
+    app = build(project, pdf=True, out=out)
     assert app._warncount
     assert re.search(expected, re.sub(r"\x1b\[[0-9;]*m", "", warnings_of(app))), warnings_of(app)
     assert {p: p.read_bytes() for p in published_pdfs(out)} == before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import warnings_of
 from helpers import published_pdfs
 
@@ -21,14 +23,16 @@ def test_text_builder_skips_print_only_markup(build, project, tmp_path):
     assert "A sample handout" in text
 
 
+@pytest.mark.slow
 def test_dirhtml_puts_the_pdfs_next_to_each_page(build, project, tmp_path):
-    app = build(project, "dirhtml", out=tmp_path / "out")
+    app = build(project, "dirhtml", pdf=True, out=tmp_path / "out")
     assert app.statuscode == 0 and not app._warncount, warnings_of(app)
     page = tmp_path / "out" / "dirhtml" / "handouts" / "sample"
     assert (page / "sample-letter.pdf").is_file()
     assert 'href="sample-letter.pdf"' in (page / "index.html").read_text()
 
 
+@pytest.mark.slow
 def test_a_translated_build_prints_translated_handouts(build, project, tmp_path):
     """The i18n path: a catalog translates the handout; the PDF says it is Spanish."""
     import pikepdf
@@ -45,7 +49,7 @@ def test_a_translated_build_prints_translated_handouts(build, project, tmp_path)
     disclaimer.write_text(disclaimer.read_text() + "es:\n  short: 'Solo para educación. No es "
                           "consejo médico. Emergencias: llame al 911.'\n  full: Solo para "
                           "educación.\n")
-    app = build(project, out=tmp_path / "out", language="es", locale_dirs=["locales"])
+    app = build(project, pdf=True, out=tmp_path / "out", language="es", locale_dirs=["locales"])
     assert app.statuscode == 0, warnings_of(app)
     pdf = tmp_path / "out" / "handouts" / "sample-letter.pdf"
     with pikepdf.open(pdf) as doc:

@@ -206,16 +206,17 @@ def clinic_file(tmp_path) -> Path:
                          'logo = "logo.png"\n')
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_clinic_handouts_carry_the_clinic_and_leave_generic_ones_alone(build, project, tmp_path,
                                                                       clinic_file):
     import pikepdf
 
     out = tmp_path / "out"
-    build(project, "handouts", out=out)
+    build(project, "handouts", pdf=True, out=out)
     generic = tree_of(out / "handouts")
     sources = tree_of(project, "")
-    app = build(project, "handouts", out=out, handout_clinic=str(clinic_file))
+    app = build(project, "handouts", pdf=True, out=out, handout_clinic=str(clinic_file))
     assert app.statuscode == 0 and not app._warncount, warnings_of(app)
     folders = [p for p in (out / "handouts").iterdir() if p.is_dir()]
     assert [f.name for f in folders] == [f"clinic-{clinic.slugify('Hill <b>Clinic</b> & Co')}"]
@@ -233,9 +234,10 @@ def test_clinic_handouts_carry_the_clinic_and_leave_generic_ones_alone(build, pr
     assert str(folders[0]) in app.status.getvalue() + app.builder.epilog
 
 
+@pytest.mark.slow
 def test_a_bad_clinic_file_stops_the_build_with_every_problem(build, project, tmp_path):
     bad = write(tmp_path, '[clinic]\nname = "A\\u0007"\nwebsite = "http://x"\n')
-    app = build(project, "handouts", out=tmp_path / "out", handout_clinic=str(bad))
+    app = build(project, "handouts", pdf=True, out=tmp_path / "out", handout_clinic=str(bad))
     text = warnings_of(app)
     assert "[clinic] phone: required field is missing" in text
     assert "[clinic] website: must start with https://" in text

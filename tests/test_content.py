@@ -1,83 +1,178 @@
-"""Content as data: citations, the claims check, review dates, and privacy of the built site."""
+"""Content as data: citations, the bibliography, claims, time-sensitive facts, privacy, and the
+reading level of reader pages (every page found from the sources)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO, run_sphinx
-from pybtex.database import parse_file
+from conftest import REPO, warnings_of
+from helpers import front_matter, handout_sources, reader_sources
 
-from kratom_docs import claims
+from kratom_docs import claims, facts
 from kratom_docs.data import DataError
+from kratom_docs.references import Entry, parse
 
-SOURCES = [REPO / "index.md", *sorted((REPO / "docs").glob("*.md")),
-           *sorted((REPO / "handouts").glob("*.md"))]
-CITE = re.compile(r"\{cite:[a-z]+\}`([^`]+)`")
+SOURCES = [*reader_sources(), *handout_sources(), REPO / "handouts" / "index.md"]
+CITE = re.compile(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`")
+BIB = REPO / "data" / "references.bib"
 
 
-def cited_keys(sources: list[Path], claims_file: Path, helplines_file: Path) -> set[str]:
+def cited_keys(sources: list[Path], data: Path) -> set[str]:
     keys = set()
     for source in sources:
         for match in CITE.finditer(source.read_text(encoding="utf-8")):
             keys |= {k.strip() for k in match.group(1).split(",")}
-    for entry in yaml.safe_load(claims_file.read_text()):
-        keys |= set(entry["cite"])
-    for entry in yaml.safe_load(helplines_file.read_text()):
-        keys |= set(entry.get("cite", []))
+    for name in ("claims.yaml", "helplines.yaml", "facts.yaml"):
+        for entry in yaml.safe_load((data / name).read_text()) or []:
+            keys |= set(entry.get("cite", []))
     return keys
 
 
 def citation_problems(bib: Path, cited: set[str]) -> list[str]:
-    known = set(parse_file(str(bib)).entries)
+    known = set(parse(bib))
     return [f"unknown key {k}" for k in sorted(cited - known)] + [
         f"unused entry {k}" for k in sorted(known - cited)
     ]
 
 
-# -- citations --------------------------------------------------------------------------------
+# -- citations -------------------------------------------------------------------------------------
 
 
 def test_every_citation_resolves_and_no_entry_is_unused():
-    cited = cited_keys(SOURCES, REPO / "data/claims.yaml", REPO / "data/helplines.yaml")
+    cited = cited_keys(SOURCES, REPO / "data")
     assert len(cited) > 50
-    assert citation_problems(REPO / "data/references.bib", cited) == []
+    assert citation_problems(BIB, cited) == []
 
 
 def test_the_citation_check_catches_seeded_faults(tmp_path):
     bib = tmp_path / "r.bib"
-    bib.write_text((REPO / "data/references.bib").read_text()
-                   + "\n@misc{orphan2020,\n  title = {Never cited},\n  url = {https://doi.org/x}\n}\n")
-    cited = cited_keys(SOURCES, REPO / "data/claims.yaml", REPO / "data/helplines.yaml")
+    bib.write_text(BIB.read_text() + "\n@misc{orphan2020,\n  title = {Never cited},\n"
+                   "  url = {https://doi.org/x}\n}\n")
+    cited = cited_keys(SOURCES, REPO / "data")
     problems = citation_problems(bib, cited | {"invented2099"})
     assert problems == ["unknown key invented2099", "unused entry orphan2020"]
 
 
 def test_every_medical_page_cites_its_sources():
     for source in SOURCES:
-        if source.name in {"index.md", "references.md", "about.md", "claims-check.md"}:
+        if source.name in {"index.md", "references.md", "about.md", "changelog.md",
+                           "for-clinics.md", "download.md"}:
             continue
         text = source.read_text(encoding="utf-8")
         assert CITE.search(text) or "{claims-table}" in text, f"{source.name} cites nothing"
 
 
-# -- the claims check -------------------------------------------------------------------------
+def test_reader_pages_use_numbered_references():
+    for source in [*reader_sources(), *handout_sources()]:
+        text = source.read_text(encoding="utf-8")
+        assert "{cite:" not in text, f"{source.name}: use {{footcite:p}} (numbered references)"
+        if "{footcite" in text:
+            assert "{footbibliography}" in text, f"{source.name} has no reference list"
 
 
-def test_every_claim_has_a_verdict_a_strength_and_resolving_citations():
+@pytest.mark.slow
+def test_numbered_references_render_on_every_page_that_cites(site):
+    for source in [*reader_sources(), *handout_sources()]:
+        if "{footcite" not in source.read_text(encoding="utf-8"):
+            continue
+        rel = source.relative_to(REPO).with_suffix(".html")
+        soup = BeautifulSoup((site.html / rel).read_text(encoding="utf-8"), "html.parser")
+        notes = soup.select("aside.footnote")
+        refs = soup.select("a.footnote-reference")
+        assert notes and refs, rel
+        numbers = [n.select_one(".label").get_text().strip("[]") for n in notes]
+        assert numbers == [str(i) for i in range(1, len(notes) + 1)], rel
+        for note in notes:
+            assert note.find("a", href=re.compile(r"^https://")), (rel, note.get_text()[:80])
+
+
+# -- the bibliography --------------------------------------------------------------------------------
+
+PRIMARY_HOSTS = ("doi.org", "nih.gov", "cdc.gov", "fda.gov", "hhs.gov", "samhsa.gov",
+                 "hrsa.gov", "dea.gov", "federalregister.gov", "govinfo.gov", "texas.gov",
+                 "wyo.gov", "ca.gov", "mo.gov", "govdelivery.com", "988lifeline.org",
+                 "findtreatment.gov", "clinicaltrials.gov")
+
+
+def entry_problems(entry: Entry) -> list[str]:
+    f = entry.fields
+    problems = []
+    if entry.kind not in ("peer-reviewed", "government", "other"):
+        problems.append(f"{entry.key}: kind is {entry.kind!r}")
+    for field in ("title", "year", "url"):
+        if not f.get(field, "").strip():
+            problems.append(f"{entry.key}: no {field}")
+    if not f.get("url", "").startswith("https://"):
+        problems.append(f"{entry.key}: url is not https")
+    if entry.type == "article":
+        if not entry.authors:
+            problems.append(f"{entry.key}: an article without authors")
+        if not f.get("journal"):
+            problems.append(f"{entry.key}: an article without a journal")
+        if not f.get("doi") and not f.get("nodoi", "").strip():
+            problems.append(f"{entry.key}: an article without a DOI needs a nodoi reason")
+    if f.get("doi") and f.get("url") != f"https://doi.org/{f['doi']}":
+        problems.append(f"{entry.key}: the url of an entry with a DOI is https://doi.org/<doi>")
+    host = (urlsplit(f.get("url", "")).hostname or "").lower()
+    if entry.kind == "government" and not (
+            f.get("agency") and any(host == h or host.endswith("." + h) for h in PRIMARY_HOSTS)):
+        problems.append(f"{entry.key}: a government entry needs an agency and an agency or "
+                        f"doi.org address, not {host}")
+    if "audit" in f.get("note", "").lower() or "read at" in f.get("note", "").lower():
+        problems.append(f"{entry.key}: the note is for readers; audit remarks go in 'audit'")
+    return problems
+
+
+def test_every_entry_is_complete_and_points_at_the_work():
+    problems = [p for e in parse(BIB).values() for p in entry_problems(e)]
+    assert problems == []
+
+
+def test_the_entry_check_catches_seeded_faults():
+    bad = Entry("bad", "article", 1, {"kind": "primary", "title": "T", "year": "2020",
+                                      "url": "http://example.org", "doi": "10.1/x",
+                                      "note": "Read at example.org"})
+    gov = Entry("gov", "misc", 1, {"kind": "government", "title": "T", "year": "2020",
+                                   "url": "https://news.example.com/x"})
+    text = " ".join(entry_problems(bad) + entry_problems(gov))
+    for expected in ("kind is 'primary'", "url is not https", "without authors",
+                     "without a journal", "https://doi.org/<doi>", "needs an agency",
+                     "audit remarks"):
+        assert expected in text, expected
+
+
+def test_at_least_nine_in_ten_references_are_primary():
+    entries = parse(BIB).values()
+    primary = [e for e in entries if e.kind in ("peer-reviewed", "government")]
+    assert len(primary) / len(entries) >= 0.9, f"{len(primary)} of {len(entries)}"
+
+
+def test_secondary_sources_say_what_they_are():
+    for entry in parse(BIB).values():
+        if entry.kind == "other":
+            assert entry.fields.get("note", "").strip(), f"{entry.key}: say why it is cited"
+
+
+# -- the claims check --------------------------------------------------------------------------------
+
+
+def test_the_claims_the_popular_copy_gets_wrong_are_rated_as_the_dossier_does():
     data = claims.load(REPO / "data/claims.yaml")
     assert len(data) >= 11
-    known = set(parse_file(str(REPO / "data/references.bib")).entries)
-    for claim in data.values():
-        assert claim["verdict"] in claims.VERDICTS
-        assert claim["strength"] in claims.STRENGTHS
-        assert claim["cite"] and set(claim["cite"]) <= known, claim["id"]
-    # the two claims the popular copy gets wrong
     assert data["safe-effective-recovery"]["verdict"] == "contradicted"
     assert data["hair-loss-studies"]["verdict"] == "not established"
+
+
+def test_the_site_states_each_claim_once_from_data():
+    for source in reader_sources():
+        text = source.read_text(encoding="utf-8")
+        assert "| Verdict" not in text and "| What is claimed" not in text, source.name
 
 
 @pytest.mark.parametrize(("edit", "message"), [
@@ -99,58 +194,54 @@ def test_bad_claims_data_names_file_line_and_field(tmp_path, edit, message):
         claims.load(path)
 
 
-def test_claims_render_on_pages_and_handouts_from_the_same_data(site):
-    data = claims.load(REPO / "data/claims.yaml")
-    table = (site.html / "docs" / "claims-check.html").read_text()
-    for claim in data.values():
-        assert claims.verdict_label(claim) in table
-    handout = (site.html / "handouts" / "kratom-and-hair-loss.html").read_text()
-    assert data["hair-loss-studies"]["plain"] in handout
+def test_a_claim_without_a_primary_source_fails_at_its_line(build, project, tmp_path):
+    bib = project / "data" / "refs.bib"
+    bib.write_text(bib.read_text().replace("kind    = {peer-reviewed}", "kind    = {other}"))
+    app = build(project, out=tmp_path / "out")
+    assert re.search(r"claims\.yaml:1: ERROR: claim 'sample-claim': its verdict cites no "
+                     r"primary source", warnings_of(app))
 
 
-# -- review dates -----------------------------------------------------------------------------
+# -- facts with an expiry date -------------------------------------------------------------------------
 
 
-def test_every_page_has_valid_review_dates():
-    import datetime as dt
+def test_every_time_sensitive_fact_was_checked_this_month():
+    data = facts.load(REPO / "data" / "facts.yaml")
+    assert data
+    newest = max(f["checked"] for f in data.values())
+    for fact in data.values():
+        assert (newest - fact["checked"]).days <= 31, fact["id"]
+        assert fact["recheck_months"] <= 6, fact["id"]
+    for line in yaml.safe_load((REPO / "data" / "helplines.yaml").read_text()):
+        assert line["recheck_months"] <= 6
 
+
+def test_a_fact_past_its_recheck_date_fails_every_build(build, project, tmp_path):
+    (project / "data" / "facts.yaml").write_text(
+        "- id: example\n  text: \"A rule changed.\"\n  checked: 2026-01-01\n"
+        "  recheck_months: 3\n  cite: [known2020]\n")
+    page = project / "index.md"
+    page.write_text(page.read_text().replace("```{claims-table}", "```{fact} example\n```\n\n"
+                                             "```{claims-table}"))
+    out = tmp_path / "out"
+    for _ in range(2):  # also when nothing else changed
+        app = build(project, out=out)
+        assert re.search(r"facts\.yaml:1: WARNING: fact 'example' was last checked 2026-01-01",
+                         warnings_of(app)), warnings_of(app)
+    assert "(As of January 2026.)" in (out / "html" / "index.html").read_text()
+
+
+def test_review_dates_are_valid_on_every_page():
     for source in SOURCES:
-        text = source.read_text(encoding="utf-8")
-        front = yaml.safe_load(text.split("---")[1])
+        front = front_matter(source)
         last, nxt = front["last_reviewed"], front["next_review"]
         assert isinstance(last, dt.date) and isinstance(nxt, dt.date), source.name
         assert last < nxt <= last.replace(year=last.year + 1), source.name
         assert "clinical_reviewer" in front, source.name
+        assert str(front.get("description", "")).strip(), f"{source.name}: no description"
 
 
-@pytest.mark.parametrize(("front", "today", "message"), [
-    ("last_reviewed: 2026-11-26\nnext_review: 2027-05-26", "2027-06-01",
-     r"handouts/sample\.md:\d+: WARNING: review overdue: 'next_review' was 2027-05-26"),
-    ("last_reviewed: 2026-11-26\nnext_review: 2028-05-26", "2026-12-01",
-     r"handouts/sample\.md:\d+: WARNING: 'next_review' 2028-05-26 is more than 12 months"),
-    ("last_reviewed: soon\nnext_review: 2027-05-26", "2026-12-01",
-     r"handouts/sample\.md:\d+: WARNING: front matter 'last_reviewed' is not an ISO date"),
-    ("next_review: 2027-05-26", "2026-12-01",
-     r"handouts/sample\.md:\d+: WARNING: front matter has no 'last_reviewed'"),
-])
-def test_review_problems_are_reported_by_the_build(project_copy, tmp_path, front, today, message):
-    page = project_copy / "handouts" / "sample.md"
-    text = page.read_text()
-    page.write_text(re.sub(r"(?s)^---\n.*?\n---\n", f"---\n{front}\n---\n", text, count=1))
-    proc = run_sphinx(project_copy, tmp_path / "out", "html", "-D", f"review_today={today}")
-    assert proc.returncode != 0
-    assert re.search(message, proc.stderr.replace(str(project_copy) + "/", "")), proc.stderr
-
-
-def test_pages_show_their_review_status(site):
-    for page in ("index.html", "docs/safety.html", "handouts/stopping-kratom.html"):
-        text = BeautifulSoup((site.html / page).read_text(), "html.parser").get_text(" ")
-        assert "Last reviewed: 2026-11-26" in text
-        assert "Next review due: 2027-05-26" in text
-        assert "Not yet reviewed by a clinician." in text
-
-
-# -- privacy ----------------------------------------------------------------------------------
+# -- privacy --------------------------------------------------------------------------------------------
 
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
 LOADING = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
@@ -165,8 +256,8 @@ def privacy_problems(folder: Path) -> list[str]:
         for tag, attr in LOADING.items():
             for element in soup.find_all(tag):
                 value = element.get(attr) or ""
-                if tag == "link" and "stylesheet" not in (element.get("rel") or []) \
-                        and "preload" not in (element.get("rel") or []):
+                if tag == "link" and not {"stylesheet", "preload", "icon"} & set(
+                        element.get("rel") or []):
                     continue
                 if REMOTE.match(value):
                     problems.append(f"{page.name}: <{tag}> loads {value}")
@@ -179,6 +270,7 @@ def privacy_problems(folder: Path) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_no_page_loads_anything_from_another_host(site):
     assert privacy_problems(site.html) == []
 
@@ -196,34 +288,20 @@ def test_the_privacy_check_catches_a_seeded_fault(tmp_path):
         assert host in problems
 
 
-# -- plain language on reader pages ------------------------------------------------------------
+# -- plain language on reader pages ---------------------------------------------------------------------
 
 
-def reader_text(page: Path) -> str:
-    """A page's text for readers: sections for clinicians, tables and citations left out."""
-    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    main = soup.select_one('div[itemprop="articleBody"]')
-    for section in main.find_all("section"):
-        heading = section.find("h2")
-        if heading and heading.get_text().strip().lower().startswith("for clinicians"):
-            section.decompose()
-    for drop in main.select("table, .kd-helplines, h1, h2, h3, .admonition-title, .headerlink"):
-        drop.decompose()
-    sentences = []
-    for block in main.find_all(["p", "li", "dd"]):
-        if block.find(["p", "li"]):
-            continue
-        text = re.sub(r"\[[^\]]*\]", "", " ".join(block.get_text(" ").split()))
-        text = re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
-        if text:
-            sentences.append(text if text[-1] in ".!?" else text + ".")
-    return " ".join(sentences)
+@pytest.mark.slow
+@pytest.mark.parametrize("source", reader_sources(), ids=lambda p: p.name)
+def test_reader_pages_are_plain_language(site, textstat, source):
+    """Grade 9 or lower outside "For clinicians" sections; no sentence over 30 words."""
+    from readability import sentences
 
-
-@pytest.mark.parametrize("name", ["overview", "mechanism", "addiction-claims",
-                                  "dependence-withdrawal", "safety", "hair-loss",
-                                  "getting-help", "glossary", "about"])
-def test_reader_pages_are_plain_language(site, textstat, name):
-    text = reader_text(site.html / "docs" / f"{name}.html")
-    assert len(text.split()) > 300
-    assert textstat.flesch_kincaid_grade(text) <= 9.0
+    if source.stem in {"references"}:
+        pytest.skip("a list of references")
+    page = site.html / source.relative_to(REPO).with_suffix(".html")
+    parts = sentences(page, clinicians=False)
+    body = " ".join(parts)
+    assert textstat.flesch_kincaid_grade(body) <= 9.0, source.name
+    long = [s for s in parts if len(s.split()) > 30]
+    assert long == [], f"{source.name}: sentences over 30 words"

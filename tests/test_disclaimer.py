@@ -10,8 +10,9 @@ from kratom_docs import disclaimer
 from kratom_docs.data import DataError
 
 
+@pytest.mark.slow
 def test_every_page_gets_the_disclaimer_from_its_single_source(build, project, tmp_path):
-    app = build(project, out=tmp_path / "out")
+    app = build(project, pdf=True, out=tmp_path / "out")
     assert app.statuscode == 0, warnings_of(app)
     pages = html_pages(tmp_path / "out" / "html")
     names = {p.relative_to(tmp_path / "out" / "html").as_posix() for p in pages}

@@ -17,6 +17,9 @@ from conftest import ROOTS, SOURCE_DATE_EPOCH, run_sphinx, sphinx_cmd, warnings_
 from helpers import published_pdfs, tree_of
 
 
+pytestmark = pytest.mark.slow
+
+
 def published(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in published_pdfs(out)}
 
@@ -95,7 +98,7 @@ def test_a_full_disk_while_publishing_is_an_error_and_keeps_the_old_pdfs(build, 
     from kratom_docs import engine, publish
 
     out = tmp_path / "out"
-    build(project, out=out)
+    build(project, pdf=True, out=out)
     before = published(out)
     page = project / "handouts" / "sample.md"
     page.write_text(page.read_text().replace("Short and clear.", "Changed."))
@@ -104,12 +107,12 @@ def test_a_full_disk_while_publishing_is_an_error_and_keeps_the_old_pdfs(build, 
         raise OSError(28, "No space left on device", str(target))
 
     monkeypatch.setattr(publish, "write_atomically", full)
-    app = build(project, out=out)
+    app = build(project, pdf=True, out=out)
     assert "could not publish the handout PDFs" in warnings_of(app)
     assert "No space left on device" in warnings_of(app)
     assert published(out) == before
     monkeypatch.setattr(publish, "write_atomically", engine.write_atomically)
-    assert build(project, out=out).statuscode == 0
+    assert build(project, pdf=True, out=out).statuscode == 0
     assert published(out) != before
 
 
@@ -143,13 +146,13 @@ BAD_DATA = {
 @pytest.mark.parametrize("fault", BAD_DATA)
 def test_bad_input_is_one_plain_message_and_nothing_is_published(build, project, tmp_path, fault):
     out = tmp_path / "out"
-    build(project, out=out)
+    build(project, pdf=True, out=out)
     before = published(out)
     name, edit, expected = BAD_DATA[fault]
     path = project / name
     text = path.read_text(encoding="utf-8", errors="surrogateescape")
     path.write_bytes(edit(text).encode("utf-8", errors="surrogateescape"))
-    app = build(project, out=out)
+    app = build(project, pdf=True, out=out)
     assert expected in warnings_of(app), warnings_of(app)
     assert published(out) == before
 
@@ -168,11 +171,11 @@ def test_bad_input_never_ends_in_a_traceback(project, tmp_path):
 
 def test_editing_the_disclaimer_rewrites_every_page(build, project, tmp_path):
     out = tmp_path / "out"
-    build(project, out=out)
+    build(project, pdf=True, out=out)
     path = project / "data" / "disclaimer.yaml"
     path.write_text(path.read_text().replace("For education only.", "For education only, always."))
     for _ in range(2):
-        app = build(project, out=out)
+        app = build(project, pdf=True, out=out)
         assert app.statuscode == 0 and not app._warncount, warnings_of(app)
     assert "For education only, always." in (out / "html" / "index.html").read_text()
 

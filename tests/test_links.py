@@ -138,7 +138,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 @contextmanager
 def link_server():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     try:
         yield server.server_port

@@ -19,6 +19,9 @@ from helpers import published_pdfs, tree_of
 from kratom_docs import config
 
 
+pytestmark = pytest.mark.slow
+
+
 def state(app) -> dict:
     """What a reader or a clinic gets from a build: PDF links, PDF bytes, download pages."""
     out = Path(app.outdir)  # the site; the build's cache is in the doctree folder beside it
@@ -35,8 +38,8 @@ def incremental_equals_clean(build, project, tmp_path, steps) -> None:
     """Build once per step on the same output folder, then compare with one clean build."""
     inc = tmp_path / "inc"
     for overrides in steps:
-        app = build(project, out=inc, **overrides)
-    clean = build(project, out=tmp_path / "clean", freshenv=True, **steps[-1])
+        app = build(project, pdf=True, out=inc, **overrides)
+    clean = build(project, pdf=True, out=tmp_path / "clean", freshenv=True, **steps[-1])
     assert warnings_of(app) == warnings_of(clean) or (
         bool(app._warncount) == bool(clean._warncount)), warnings_of(app)
     assert state(app) == state(clean)
@@ -55,20 +58,20 @@ def test_an_incremental_build_equals_a_clean_one(build, project, tmp_path, steps
 
 
 def test_a_lower_page_limit_fails_the_incremental_build_too(build, project, tmp_path):
-    first = build(project, out=tmp_path / "inc")
+    first = build(project, pdf=True, out=tmp_path / "inc")
     assert first.statuscode == 0 and not first._warncount, warnings_of(first)
-    again = build(project, out=tmp_path / "inc", handout_max_pages=1)
+    again = build(project, pdf=True, out=tmp_path / "inc", handout_max_pages=1)
     assert "sample-letter.pdf: prints on 2 pages; this edition must fit 1" in warnings_of(again)
 
 
 def test_a_deleted_handout_takes_its_pdfs_with_it(build, project, tmp_path):
     out = tmp_path / "out"
-    build(project, out=out)
+    build(project, pdf=True, out=out)
     assert (out / "handouts" / "other-letter.pdf").is_file()
     (project / "handouts" / "other.md").unlink()
     index = project / "handouts" / "index.md"
     index.write_text(index.read_text().replace("other\n", ""))
-    app = build(project, out=out)
+    app = build(project, pdf=True, out=out)
     assert app.statuscode == 0, warnings_of(app)
     assert not (out / "handouts" / "other-letter.pdf").exists()
     assert not (out / "html" / "handouts" / "other-letter.pdf").exists()
@@ -78,7 +81,7 @@ def test_a_deleted_handout_takes_its_pdfs_with_it(build, project, tmp_path):
 def test_the_image_of_a_handout_is_in_its_pdf(build, project, tmp_path):
     from helpers import structure
 
-    app = build(project, out=tmp_path / "out")
+    app = build(project, pdf=True, out=tmp_path / "out")
     assert app.statuscode == 0 and not app._warncount, warnings_of(app)
     tags = structure(tmp_path / "out" / "handouts" / "sample-letter.pdf")
     assert ("/Figure", "Two boxes joined by a line.") in tags
@@ -86,10 +89,10 @@ def test_the_image_of_a_handout_is_in_its_pdf(build, project, tmp_path):
 
 def test_a_missing_image_fails_the_build_and_prints_nothing(build, project, tmp_path):
     out = tmp_path / "out"
-    build(project, out=out)
+    build(project, pdf=True, out=out)
     before = tree_of(out / "handouts")
     (project / "handouts" / "steps.svg").unlink()
-    app = build(project, out=out)
+    app = build(project, pdf=True, out=out)
     assert app._warncount
     assert "steps.svg" in warnings_of(app)
     assert tree_of(out / "handouts") == before
@@ -97,9 +100,9 @@ def test_a_missing_image_fails_the_build_and_prints_nothing(build, project, tmp_
 
 def test_an_overdue_review_fails_every_build_not_only_the_first(build, project, tmp_path):
     out = tmp_path / "out"
-    assert build(project, out=out)._warncount == 0
+    assert build(project, pdf=True, out=out)._warncount == 0
     for _ in range(2):  # nothing changed in the sources
-        app = build(project, out=out, review_today="2027-06-01")
+        app = build(project, pdf=True, out=out, review_today="2027-06-01")
         assert "review overdue: 'next_review' was 2027-05-26" in warnings_of(app)
     page = (out / "html" / "handouts" / "sample.html").read_text()
     assert "This page is past its review date of May 26, 2027" in page
@@ -110,14 +113,14 @@ def test_a_missing_citation_fails_the_second_build_too(build, project, tmp_path)
     page = project / "handouts" / "other.md"
     page.write_text(page.read_text() + "\nA claim {cite:p}`nosuchkey2099`.\n")
     for _ in range(2):
-        app = build(project, out=out)
+        app = build(project, pdf=True, out=out)
         assert 'could not find bibtex key "nosuchkey2099"' in warnings_of(app)
 
 
 def test_the_html_check_runs_before_anything_is_published(build, copy_root, tmp_path):
     """Seeded fault: a template override drops the disclaimer; no PDF may be published."""
     src = copy_root("no-disclaimer")
-    app = build(src, out=tmp_path / "out", handout_pdf="1")
+    app = build(src, pdf=True, out=tmp_path / "out", handout_pdf="1")
     assert "the required disclaimer could not be placed on page handouts/sample.html" in \
         warnings_of(app)
     assert not published_pdfs(tmp_path / "out")
@@ -125,15 +128,15 @@ def test_the_html_check_runs_before_anything_is_published(build, copy_root, tmp_
 
 def test_html_then_handouts_prints_every_pdf_once(build, project, tmp_path):
     out = tmp_path / "out"
-    build(project, out=out)
-    app = build(project, "handouts", out=out)
+    build(project, pdf=True, out=out)
+    app = build(project, "handouts", pdf=True, out=out)
     assert "printing" not in app.status.getvalue()
     assert tree_of(out / "handouts") == tree_of(out / "html" / "handouts")
 
 
 def test_an_unchanged_rebuild_reports_no_configuration_change(build, project, tmp_path):
-    build(project, out=tmp_path / "out")
-    app = build(project, out=tmp_path / "out")
+    build(project, pdf=True, out=tmp_path / "out")
+    app = build(project, pdf=True, out=tmp_path / "out")
     status = app.status.getvalue()
     assert "configuration has changed" not in status
     assert "printing" not in status
@@ -150,7 +153,7 @@ def test_an_unchanged_rebuild_reports_no_configuration_change(build, project, tm
 ])
 def test_a_bad_option_is_a_plain_error_and_prints_nothing(build, project, tmp_path, overrides,
                                                           message):
-    app = build(project, out=tmp_path / "out", **overrides)
+    app = build(project, pdf=True, out=tmp_path / "out", **overrides)
     assert message in warnings_of(app)
     assert not published_pdfs(tmp_path / "out")
 
@@ -188,13 +191,13 @@ def test_printing_leaves_no_font_folders_in_the_temp_folder(build, project, tmp_
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     monkeypatch.setenv("TMPDIR", str(scratch))
-    app = build(project, out=tmp_path / "out", handout_workers=2, handout_paper_sizes="letter,a4")
+    app = build(project, pdf=True, out=tmp_path / "out", handout_workers=2, handout_paper_sizes="letter,a4")
     assert app.statuscode == 0
     assert [p.name for p in scratch.iterdir() if p.name.startswith("weasyprint-")] == []
 
 
 def test_the_download_page_lists_every_pdf_with_pages_and_size(build, project, tmp_path):
-    app = build(project, out=tmp_path / "out", handout_paper_sizes="letter,a4")
+    app = build(project, pdf=True, out=tmp_path / "out", handout_paper_sizes="letter,a4")
     page = (tmp_path / "out" / "html" / "handouts" / "download.html").read_text()
     soup = BeautifulSoup(page, "html.parser")
     hrefs = sorted(a["href"] for a in soup.select("a[href$='.pdf']"))
@@ -209,20 +212,20 @@ def test_the_download_page_lists_every_pdf_with_pages_and_size(build, project, t
 
 
 def test_the_zip_is_reproducible(build, project, tmp_path):
-    build(project, out=tmp_path / "a")
-    build(project, out=tmp_path / "b")
+    build(project, pdf=True, out=tmp_path / "a")
+    build(project, pdf=True, out=tmp_path / "b")
     a = (tmp_path / "a" / "html" / "handouts" / "kratom-handouts.zip").read_bytes()
     assert a == (tmp_path / "b" / "html" / "handouts" / "kratom-handouts.zip").read_bytes()
 
 
 def test_a_failed_build_keeps_the_pdfs_of_the_last_good_one(build, project, tmp_path):
     out = tmp_path / "out"
-    build(project, out=out)
+    build(project, pdf=True, out=out)
     before = {p: p.read_bytes() for p in published_pdfs(out)}
     page = project / "handouts" / "sample.md"
     page.write_text(page.read_text().replace("Short and clear.", "Changed.") +
                     "\n```{nosuchdirective}\n```\n")
-    app = build(project, out=out)
+    app = build(project, pdf=True, out=out)
     assert app._warncount
     assert {p: p.read_bytes() for p in published_pdfs(out)} == before
 
@@ -230,7 +233,7 @@ def test_a_failed_build_keeps_the_pdfs_of_the_last_good_one(build, project, tmp_
 def test_a_handout_without_a_title_is_reported_and_not_printed(build, project, tmp_path):
     page = project / "handouts" / "other.md"
     page.write_text(re.sub(r"(?m)^#+ .*$", "", page.read_text()))
-    app = build(project, out=tmp_path / "out")
+    app = build(project, pdf=True, out=tmp_path / "out")
     assert "handouts/other.md:1: WARNING: handout has no title" in warnings_of(app)
     assert not [p for p in published_pdfs(tmp_path / "out") if p.name == "other-letter.pdf"]
 
@@ -238,7 +241,7 @@ def test_a_handout_without_a_title_is_reported_and_not_printed(build, project, t
 def test_parallel_builds_print_the_same_bytes(build, project, tmp_path):
     from conftest import run_sphinx
 
-    serial = build(project, out=tmp_path / "serial")
+    serial = build(project, pdf=True, out=tmp_path / "serial")
     assert serial.statuscode == 0
     proc = run_sphinx(project, tmp_path / "parallel", "html", "-j", "2")
     assert proc.returncode == 0, proc.stderr
@@ -276,7 +279,7 @@ def test_sequences_of_edits_and_options_end_where_a_clean_build_starts(build, pr
             change()
         else:
             overrides = change
-        app = build(project, out=out, **overrides)
+        app = build(project, pdf=True, out=out, **overrides)
     shutil.rmtree(tmp_path / "clean", ignore_errors=True)
-    clean = build(project, out=tmp_path / "clean", freshenv=True, **overrides)
+    clean = build(project, pdf=True, out=tmp_path / "clean", freshenv=True, **overrides)
     assert state(app) == state(clean)

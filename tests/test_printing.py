@@ -11,6 +11,9 @@ from helpers import disclaimer_text, needs_poppler, pdf_problems, task
 from kratom_docs import engine
 
 
+pytestmark = pytest.mark.slow  # every test here prints a PDF
+
+
 def written(result: dict, t: engine.Task) -> bool:
     return Path(t.pdf).is_file()
 

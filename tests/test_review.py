@@ -51,9 +51,10 @@ def test_a_clinical_reviewer_is_named_when_recorded(build, project, tmp_path):
     assert "Checked by a clinician: A. Example, MD." in text
 
 
+@pytest.mark.slow
 @needs_poppler
 def test_the_banner_policy_publishes_and_says_so_on_paper(build, project, tmp_path):
-    app = build(project, out=tmp_path / "out", review_today="2027-06-01",
+    app = build(project, pdf=True, out=tmp_path / "out", review_today="2027-06-01",
                 review_overdue="banner")
     assert not app._warncount, warnings_of(app)
     first = pdf_page_texts(tmp_path / "out" / "handouts" / "sample-letter.pdf")[0]
@@ -61,7 +62,7 @@ def test_the_banner_policy_publishes_and_says_so_on_paper(build, project, tmp_pa
     html = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
     assert "This page is past its review date of May 26, 2027." in html
     # and the banner goes when the page is reviewed again, with nothing else changed
-    again = build(project, out=tmp_path / "out", review_today="2027-01-01")
+    again = build(project, pdf=True, out=tmp_path / "out", review_today="2027-01-01")
     assert not again._warncount
     assert "past its review date" not in (
         tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()

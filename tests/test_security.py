@@ -47,17 +47,20 @@ LOADERS = {
 NEVER_FETCHED = {"srcset"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", LOADERS)
 def test_nothing_is_fetched_from_the_network(tmp_path, kind):
     with loopback() as (base, requests):
-        result = engine.render(task(tmp_path, LOADERS[kind].format(url=base)))
+        t = task(tmp_path, LOADERS[kind].format(url=base))
+        result = engine.render(t)
     assert requests == []
     if kind in NEVER_FETCHED:
         return
     assert any("refused to load http://127.0.0.1" in p for p in result["problems"]), result
-    assert not list((tmp_path / "cache").glob("*.pdf"))
+    assert not Path(t.pdf).exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", LOADERS)
 def test_no_local_file_outside_the_project_is_read_or_attached(tmp_path, sentinel, kind):
     url = sentinel.parent.as_uri() + "/"
@@ -72,14 +75,17 @@ def test_no_local_file_outside_the_project_is_read_or_attached(tmp_path, sentine
     assert any("refused to load file://" in p for p in result["problems"]), result
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", ["file:///proc/self/environ", "file:///etc/passwd",
                                  "data:text/plain;base64,U0VDUkVU", "ftp://127.0.0.1/x"])
 def test_attachments_of_system_files_are_refused(tmp_path, url):
-    result = engine.render(task(tmp_path, f'<a rel="attachment" href="{url}">.</a>'))
+    t = task(tmp_path, f'<a rel="attachment" href="{url}">.</a>')
+    result = engine.render(t)
     assert result["problems"]
-    assert not list((tmp_path / "cache").glob("*.pdf"))
+    assert not Path(t.pdf).exists()
 
 
+@pytest.mark.slow
 def test_a_pdf_never_carries_an_attachment_even_of_a_project_file(tmp_path):
     image = tmp_path / "src" / "a.png"
     image.parent.mkdir()
@@ -166,8 +172,9 @@ def test_an_svg_in_the_sources_that_refers_outside_is_an_error(build, project, t
     assert published_pdfs(tmp_path / "out") == []
 
 
+@pytest.mark.slow
 def test_the_built_pdfs_of_the_test_root_carry_no_attachments(build, project, tmp_path):
-    build(project, out=tmp_path / "out")
+    build(project, pdf=True, out=tmp_path / "out")
     for pdf in published_pdfs(tmp_path / "out"):
         with pikepdf.open(pdf) as doc:
             assert "/Names" not in doc.Root or "/EmbeddedFiles" not in doc.Root.Names

@@ -14,18 +14,17 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
 from . import messages
 from .config import settings
 from .data import DataError, cached, items_with_lines, loaded, require_fields
+from .data import page_text as en
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-_ = get_translation("kratom_docs")
 
 VERDICTS = ("supported", "partly supported", "not established", "contradicted")
 STRENGTHS = ("strong", "moderate", "weak", "none")
@@ -90,21 +89,21 @@ def _cite(keys: list[str]) -> str:
 
 
 def verdict_label(claim: dict) -> str:
-    return str({"supported": _("Supported"), "partly supported": _("Partly supported"),
-                "not established": _("Not established"), "contradicted": _("Contradicted")}[
+    return str({"supported": en("Supported"), "partly supported": en("Partly supported"),
+                "not established": en("Not established"), "contradicted": en("Contradicted")}[
         claim["verdict"]])
 
 
 def plain_verdict(claim: dict) -> str:
     """The verdict in a patient's words."""
-    return str({"supported": _("True"), "partly supported": _("Partly true"),
-                "not established": _("Not known"), "contradicted": _("Not true")}[
+    return str({"supported": en("True"), "partly supported": en("Partly true"),
+                "not established": en("Not known"), "contradicted": en("Not true")}[
         claim["verdict"]])
 
 
 def strength_label(claim: dict) -> str:
-    return str({"strong": _("Strong"), "moderate": _("Moderate"), "weak": _("Weak"),
-                "none": _("No evidence")}[claim["strength"]])
+    return str({"strong": en("Strong"), "moderate": en("Moderate"), "weak": en("Weak"),
+                "none": en("No evidence")}[claim["strength"]])
 
 
 class _ClaimsDirective(SphinxDirective):
@@ -134,10 +133,10 @@ class ClaimsTableDirective(_ClaimsDirective):
             ":widths: 28 14 12 46",
             ":class: kd-claims-table",
             "",
-            f"* - {_('What is claimed')}",
-            f"  - {_('Verdict')}",
-            f"  - {_('Strength of evidence')}",
-            f"  - {_('Why')}",
+            f"* - {en('What is claimed')}",
+            f"  - {en('Verdict')}",
+            f"  - {en('Strength of evidence')}",
+            f"  - {en('Why')}",
         ]
         for c in rows:
             lines += [
@@ -169,15 +168,15 @@ class ClaimDirective(_ClaimsDirective):
         c = claims[key]
         if "plain" in self.options:
             if c["verdict"] == "supported":
-                text = f"**{_('It is true:')}** {_md(c['claim'])} {_md(c['plain'])}"
+                text = f"**{en('It is true:')}** {_md(c['claim'])} {_md(c['plain'])}"
             else:
-                text = (f"**{_('You may hear:')}** {_md(c['claim'])}\n\n"
-                        f"**{_('Is it true?')}** {plain_verdict(c)}. {_md(c['plain'])}")
+                text = (f"**{en('You may hear:')}** {_md(c['claim'])}\n\n"
+                        f"**{en('Is it true?')}** {plain_verdict(c)}. {_md(c['plain'])}")
         else:
             text = (
-                f"**{_('Claim:')}** {_md(c['claim'])}\n\n"
-                f"**{_('Verdict:')}** {verdict_label(c)}. "
-                f"**{_('Strength of evidence:')}** {strength_label(c)}.\n\n"
+                f"**{en('Claim:')}** {_md(c['claim'])}\n\n"
+                f"**{en('Verdict:')}** {verdict_label(c)}. "
+                f"**{en('Strength of evidence:')}** {strength_label(c)}.\n\n"
                 f"{_md(c['reason'])} {_cite(c['cite'])}"
             )
         return self.render(text, ["kd-claim", f"kd-verdict-{c['verdict'].replace(' ', '-')}"])

@@ -173,6 +173,9 @@ class Options:
     handout_date: str = option("", "", "Date stamped into the PDFs: a Unix time or ISO date "
                                "and time (empty: SOURCE_DATE_EPOCH, else the last commit's "
                                "date).", _stamp)
+    site_languages: list = option(["en"], "html", "Languages of the site: the first is its "
+                                  "root, each other one is built into <root>/<code>/ and every "
+                                  "page links to its other editions.", _names)
     project_url: str = option("", "html", "The project's public repository (https); pages "
                               "link to it to report a problem (empty: from Read the Docs, "
                               "else no link).", _https_or_empty)
@@ -207,6 +210,7 @@ class Settings:
     publisher: str
     date: dt.datetime
     project_url: str
+    site_languages: tuple[str, ...]
     allowed_domains: tuple[str, ...]
     tracking_parameters: tuple[str, ...]
     #: The host of ``html_baseurl`` (links from handouts to their own pages).
@@ -308,6 +312,7 @@ def check(app: Sphinx) -> None:
         publisher=values["handout_publisher"] or app.config.author or "",
         date=_build_date(values["handout_date"], confdir),
         project_url=_project_url(values["project_url"]),
+        site_languages=values["site_languages"],
         allowed_domains=values["link_allowed_domains"],
         tracking_parameters=values["link_tracking_parameters"],
         own_host=own_host,

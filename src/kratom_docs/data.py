@@ -134,3 +134,9 @@ def loaded(get: Callable[[Any], Any], env: Any, default: Any) -> Any:
         return get(env)
     except DataError:
         return default
+
+
+def page_text(message: str) -> str:
+    """Text a directive writes into a page: English, carried into other languages by the
+    page's own catalog (``locales/<lang>/LC_MESSAGES/<page>.po``) like any paragraph of it."""
+    return message

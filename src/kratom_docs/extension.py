@@ -35,6 +35,7 @@ from . import (
     shortlinks,
     site,
     sources,
+    translation,
 )
 
 if TYPE_CHECKING:
@@ -80,3 +81,4 @@ def setup_extension(app: Sphinx) -> None:
     publish.setup_publish(app)
     links.setup_links(app)
     site.setup_site(app)
+    translation.setup_translation(app)

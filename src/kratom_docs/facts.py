@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
 from .config import settings
 from .data import DataError, cached, items_with_lines, loaded, require_fields
+from .data import page_text as en
 from .helplines import month_year
 from .review import add_months, parse_date, report_overdue
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-_ = get_translation("kratom_docs")
 
 FIELDS = {"id": str, "text": str, "checked": (str, dt.date), "recheck_months": int, "cite": list}
 OPTIONAL = {"plain": str, "note": str}
@@ -85,10 +84,10 @@ class FactDirective(SphinxDirective):
             )
         fact = facts[key]
         text = fact.get("plain") if "plain" in self.options and fact.get("plain") else fact["text"]
-        when = month_year(fact["checked"], self.config.language)
+        when = month_year(fact["checked"], "en")
         markdown = (
             f"{text.rstrip()} "
-            + _("(As of %s.)") % when
+            + en("(As of %s.)") % when
             + " {footcite:p}`"
             + ",".join(fact["cite"])
             + "`"

@@ -14,18 +14,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.locale import get_translation
 from sphinx.util.docutils import SphinxDirective
 
 from .config import settings
 from .data import DataError, cached, items_with_lines, loaded, require_fields
+from .data import page_text as en
 from .review import add_months, parse_date, report_overdue
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-_ = get_translation("kratom_docs")
 
 FIELDS = {
     "id": str,
@@ -106,10 +105,10 @@ class HelplinesDirective(SphinxDirective):
             items.append(f"- **{h['name']}: {action}.** {h['when']}{cite}")
         checked = max(h["checked"] for h in entries)
         text = (
-            f"**{_('Get help now. These lines are free and confidential.')}**\n\n"
+            f"**{en('Get help now. These lines are free and confidential.')}**\n\n"
             + "\n".join(items)
             + "\n\n"
-            + _("Numbers checked %s.") % month_year(checked, self.config.language)
+            + en("Numbers checked %s.") % month_year(checked, "en")
         )
         container = nodes.container(classes=["kd-helplines"])
         container += self.parse_text_to_nodes(text)

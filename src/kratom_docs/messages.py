@@ -47,6 +47,7 @@ class Subtype(str, Enum):
     PRINT = "print"
     DISCLAIMER = "disclaimer"
     OUTPUT = "output"
+    TRANSLATION = "translation"
 
     @property
     def help(self) -> str:
@@ -69,6 +70,8 @@ _HELP = {
                    "fetch, a missing image or font)",
     Subtype.DISCLAIMER: "a written page without the required disclaimer",
     Subtype.OUTPUT: "an output file that could not be written",
+    Subtype.TRANSLATION: "a handout with messages not yet translated (not printed in that "
+                         "language)",
 }
 
 

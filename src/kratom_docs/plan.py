@@ -137,7 +137,10 @@ def make_plan(app: Sphinx) -> PrintPlan:
     if prints_only(app) and s.clinic:
         clinic_folder = outdir / f"clinic-{s.clinic.slug}"
     mirror = mirror_folder(app)
-    handouts = handout_docnames(env)
+    from .translation import translated_build, untranslated
+
+    handouts = tuple(d for d in handout_docnames(env)
+                     if not (translated_build(app) and untranslated(env, d)))
     papers = tuple(PAPERS[name] for name in s.paper_sizes)
     jobs, seen = [], {}
     for docname in handouts:

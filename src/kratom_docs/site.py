@@ -40,24 +40,60 @@ def _meta(attr: str, name: str, content: str) -> str:
 
 
 def add_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
-    """Description and Open Graph tags; the review dates, machine-readable."""
+    """The page's description (from its front matter) for search engines and, through
+    sphinxext-opengraph, for link previews; the review dates, machine-readable; and the other
+    language editions of the page (``hreflang``)."""
     meta = app.env.metadata.get(pagename, {}) if doctree is not None else {}
-    title = html.unescape(context.get("title") or "").replace("<", "").strip()
-    tags = [_meta("property", "og:site_name", app.config.html_title or app.config.project)]
-    if title:
-        tags.append(_meta("property", "og:title", title))
-    tags.append(_meta("property", "og:type", "article" if doctree is not None else "website"))
+    tags = []
     description = str(meta.get("description", "")).strip()
     if description:
         tags.append(_meta("name", "description", description))
-        tags.append(_meta("property", "og:description", description))
-    if context.get("pageurl"):
-        tags.append(_meta("property", "og:url", context["pageurl"]))
+        fields = context.get("meta")
+        if isinstance(fields, dict):
+            fields["og:description"] = description  # sphinxext-opengraph uses it as it is
     rec = review.get(app.env, pagename) if doctree is not None else None
     if rec:
         tags.append(_meta("name", "dcterms.modified", rec.last_reviewed.isoformat()))
         tags.append(_meta("name", "dcterms.valid", rec.next_review.isoformat()))
+    for language in languages(app, pagename):
+        if language["absolute"]:
+            tags.append(f'<link rel="alternate" hreflang="{language["code"]}" '
+                        f'href="{html.escape(language["absolute"], quote=True)}" />\n')
     context["metatags"] = context.get("metatags", "") + "".join(tags)
+    context["kd_languages"] = [lang for lang in languages(app, pagename) if not lang["current"]]
+
+
+#: How each language names itself in the language switcher.
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+
+
+def languages(app: Sphinx, pagename: str) -> list[dict]:
+    """Every language edition of a page: code, own name, link from this page, full address.
+
+    The first of ``site_languages`` is the site's root; each other one lives in
+    ``<root>/<code>/``, built with the same sources.
+    """
+    from .config import settings
+
+    codes = settings(app.env).site_languages
+    current = app.config.language or "en"
+    if len(codes) < 2 or current not in codes or app.builder.format != "html":
+        return []
+    root = codes[0]
+    target = app.builder.get_target_uri(pagename)
+    to_root = "../" * target.count("/")
+    if current != root:
+        to_root += "../"  # from <root>/<code>/ up to <root>/
+    base = app.config.html_baseurl.rstrip("/") + "/" if app.config.html_baseurl else ""
+    if base and current != root:
+        base = base[: -len(f"{current}/")] if base.endswith(f"/{current}/") else base
+    found = []
+    for code in codes:
+        prefix = "" if code == root else f"{code}/"
+        found.append({"code": code, "name": LANGUAGE_NAMES.get(code, code),
+                      "current": code == current, "href": to_root + prefix + target,
+                      "absolute": base + prefix + target if base else ""})
+    return found
 
 
 #: Markup that Sphinx and the theme emit and axe-core rejects, with its accessible form:
@@ -132,10 +168,14 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
         rec = review.get(app.env, docname)
         lastmod = f"<lastmod>{rec.last_reviewed.isoformat()}</lastmod>" if rec else ""
         url = escape(base + builder.get_target_uri(docname))
-        rows.append(f"  <url><loc>{url}</loc>{lastmod}</url>")
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{lang["code"]}" '
+            f'href="{escape(lang["absolute"])}"/>' for lang in languages(app, docname))
+        rows.append(f"  <url><loc>{url}</loc>{lastmod}{alternates}</url>")
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
         + "\n".join(rows) + "\n</urlset>\n"
     )
     Path(app.outdir, "sitemap.xml").write_text(text, encoding="utf-8")
@@ -143,7 +183,7 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_site(app: Sphinx) -> None:
     app.connect("builder-inited", add_static)
-    app.connect("html-page-context", add_metadata)
+    app.connect("html-page-context", add_metadata, priority=400)  # before sphinxext-opengraph
     app.connect("html-page-context", fix_page_aria)
     app.connect("html-page-context", add_report_link)
     app.connect("build-finished", write_sitemap)
