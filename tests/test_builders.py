@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+import shutil
+from pathlib import Path
+
 from conftest import warnings_of
 from helpers import published_pdfs
 
@@ -32,26 +35,95 @@ def test_dirhtml_puts_the_pdfs_next_to_each_page(build, project, tmp_path):
     assert 'href="sample-letter.pdf"' in (page / "index.html").read_text()
 
 
-@pytest.mark.slow
-def test_a_translated_build_prints_translated_handouts(build, project, tmp_path):
-    """The i18n path: a catalog translates the handout; the PDF says it is Spanish."""
-    import pikepdf
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo
+def translate(project: Path, out: Path, build, title: str, *, skip: set[str] = frozenset(),
+              fuzzy: set[str] = frozenset()) -> None:
+    """Catalogs for Spanish from the project's templates: every message kept as it is (a
+    translation may equal its source) except the handout's title; pages in ``skip`` get none."""
+    from babel.messages.pofile import read_po, write_po
 
-    catalog = Catalog(locale="es", domain="handouts/sample")
-    catalog.add("A sample handout", "Una hoja de ejemplo")
-    mo = project / "locales" / "es" / "LC_MESSAGES" / "handouts" / "sample.mo"
-    mo.parent.mkdir(parents=True)
-    with mo.open("wb") as out:
-        write_mo(out, catalog)
+    build(project, "gettext", out=out)
+    for pot in (out / "gettext").rglob("*.pot"):
+        name = pot.relative_to(out / "gettext").with_suffix("").as_posix()
+        if name in skip:
+            continue
+        with pot.open("rb") as handle:
+            catalog = read_po(handle, locale="es")
+        for message in catalog:
+            if message.id:
+                message.string = title if message.id == "A sample handout" else message.id
+                if message.id in fuzzy:
+                    message.flags.add("fuzzy")
+        po = project / "locales" / "es" / "LC_MESSAGES" / f"{name}.po"
+        po.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("wb") as handle:
+            write_po(handle, catalog)
+
+
+SPANISH = {"language": "es", "locale_dirs": ["locales"], "site_languages": "en,es"}
+
+
+@pytest.mark.slow
+def test_a_translated_build_prints_only_complete_handouts(build, project, tmp_path):
+    """The i18n path: a complete catalog gives a Spanish PDF; a missing catalog gives none and
+    a warning; the web page says what is not translated."""
+    import pikepdf
+
+    translate(project, tmp_path / "pot", build, "Una hoja de ejemplo")
     disclaimer = project / "data" / "disclaimer.yaml"
     disclaimer.write_text(disclaimer.read_text() + "es:\n  short: 'Solo para educación. No es "
                           "consejo médico. Emergencias: llame al 911.'\n  full: Solo para "
                           "educación.\n")
-    app = build(project, pdf=True, out=tmp_path / "out", language="es", locale_dirs=["locales"])
-    assert app.statuscode == 0, warnings_of(app)
-    pdf = tmp_path / "out" / "handouts" / "sample-letter.pdf"
-    with pikepdf.open(pdf) as doc:
+    out = tmp_path / "out"
+    app = build(project, out=out, pdf=True, **SPANISH)
+    assert app.statuscode == 0 and not app._warncount, warnings_of(app)
+    with pikepdf.open(out / "html" / "handouts" / "sample-letter.pdf") as doc:
         assert str(doc.Root.Lang).startswith("es")
         assert str(doc.docinfo.Title) == "Una hoja de ejemplo"
+    # the other handout's catalog goes missing: it is not printed, and its page says so
+    for stale in (project / "locales" / "es" / "LC_MESSAGES" / "handouts").glob("other.*"):
+        stale.unlink()
+    app = build(project, out=out, pdf=True, **SPANISH)
+    assert "handouts/other.md: WARNING: 1 message(s) are not translated into es" in \
+        warnings_of(app)
+    assert "other" not in {job.docname.split("/")[-1] for job in app.kratom_plan.jobs}
+    other = (out / "html" / "handouts" / "other.html").read_text()
+    assert "Part of this page is not translated yet" in other
+    assert "Part of this page is not translated yet" not in (
+        out / "html" / "handouts" / "sample.html").read_text()
+
+
+def test_a_fuzzy_translation_counts_as_missing(build, project, tmp_path):
+    translate(project, tmp_path / "pot", build, "Una hoja de ejemplo",
+              fuzzy={"Talk to your doctor."})
+    disclaimer = project / "data" / "disclaimer.yaml"
+    disclaimer.write_text(disclaimer.read_text() + "es:\n  short: 'Solo para educación.'\n"
+                          "  full: Solo para educación.\n")
+    app = build(project, out=tmp_path / "out", **SPANISH)
+    assert "handouts/sample.md: WARNING: 1 message(s) are not translated into es, e.g. " \
+        "'Talk to your doctor.'" in warnings_of(app)
+
+
+def test_every_page_links_to_its_other_language_both_ways(build, project, tmp_path):
+    from bs4 import BeautifulSoup
+
+    out = tmp_path / "out"
+    english = build(project, out=out, site_languages="en,es",
+                    html_baseurl="https://x.example.org/")
+    translate(project, tmp_path / "pot", build, "Una hoja de ejemplo")
+    (project / "data" / "disclaimer.yaml").write_text(
+        (project / "data" / "disclaimer.yaml").read_text()
+        + "es:\n  short: 'Solo para educación.'\n  full: Solo para educación.\n")
+    build(project, out=tmp_path / "es", **SPANISH, html_baseurl="https://x.example.org/es/")
+    shutil.copytree(tmp_path / "es" / "html", out / "html" / "es")
+    site = out / "html"
+    for page in ("index.html", "handouts/sample.html", "search.html"):
+        for start, lang in ((site / page, "es"), (site / "es" / page, "en")):
+            soup = BeautifulSoup(start.read_text(), "html.parser")
+            link = soup.select_one(f'.kd-languages a[hreflang="{lang}"]')
+            assert link is not None, (start, lang)
+            target = (start.parent / link["href"]).resolve()
+            assert target.is_file(), (start, link["href"])
+            assert soup.find("link", rel="alternate", hreflang=lang) is not None or \
+                page == "search.html"
+    assert '<html class="writer-html5" lang="es"' in (site / "es" / "index.html").read_text()
+    assert english.statuscode == 0

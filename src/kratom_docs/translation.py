@@ -53,6 +53,14 @@ def check(app: Sphinx, doctree: nodes.document) -> None:
     _untranslated(env).pop(docname, None)
     if not translated_build(app) or app.builder.name == "gettext":
         return
+    # The page depends on its catalog: editing or removing it reads the page again (Sphinx's
+    # own note on the compiled catalog is cleared when the page is read).
+    from sphinx.util.i18n import docname_to_domain
+
+    domain = docname_to_domain(docname, app.config.gettext_compact)
+    for folder in app.config.locale_dirs:
+        env.note_dependency(str(Path(app.srcdir, folder, app.config.language, "LC_MESSAGES",
+                                     f"{domain}.po")))
     progress = doctree.get("translation_progress") or {}
     if not progress.get("total"):
         missing = ["(the page has no translation catalog)"]
