@@ -37,8 +37,18 @@ include_patterns = ["index.md", "docs/**", "handouts/**"]
 # Only index.md, docs/ and handouts/ are sources; excluding the rest also keeps Sphinx from
 # walking .venv and the tests on every build.
 exclude_patterns = [
-    "_build", ".venv", ".git", ".ci", "src", "tests", "tools", "examples", "data", "node_modules",
-    "**/_*", "**/README.md",
+    "_build",
+    ".venv",
+    ".git",
+    ".ci",
+    "src",
+    "tests",
+    "tools",
+    "examples",
+    "data",
+    "node_modules",
+    "**/_*",
+    "**/README.md",
 ]
 templates_path: list[str] = []
 nitpicky = True
@@ -65,34 +75,98 @@ handout_large_print = True
 handout_max_pages = 2
 # Besides next to each handout page, the PDFs also go to _build/handouts (not on Read the Docs,
 # which publishes the html/ folder only).
-handout_pdf_dir = "" if os.environ.get("READTHEDOCS") else ("../../handouts/" + SUBSITE
-                                                             if SUBSITE else "../handouts")
+handout_pdf_dir = (
+    ""
+    if os.environ.get("READTHEDOCS")
+    else ("../../handouts/" + SUBSITE if SUBSITE else "../handouts")
+)
 
 # External links (in pages and in references.bib) may only go to these domains and their
 # subdomains, over https, without tracking parameters. Add a domain here deliberately.
 link_allowed_domains = [
     # Primary: DOIs, PubMed/PMC and US agencies
-    "doi.org", "nih.gov", "cdc.gov", "fda.gov", "hhs.gov", "samhsa.gov", "hrsa.gov", "dea.gov",
-    "federalregister.gov", "aad.org", "clintox.org", "github.com",
-    "texas.gov", "wyo.gov", "ca.gov", "govdelivery.com", "wapc.org", "creativecommons.org",
-    "988lifeline.org", "findtreatment.gov",
+    "doi.org",
+    "nih.gov",
+    "cdc.gov",
+    "fda.gov",
+    "hhs.gov",
+    "samhsa.gov",
+    "hrsa.gov",
+    "dea.gov",
+    "federalregister.gov",
+    "aad.org",
+    "clintox.org",
+    "github.com",
+    "texas.gov",
+    "wyo.gov",
+    "ca.gov",
+    "govdelivery.com",
+    "wapc.org",
+    "creativecommons.org",
+    "988lifeline.org",
+    "findtreatment.gov",
     # Journals, publishers, registries and universities
-    "springer.com", "ejgm.org", "addictionjournal.org", "asdp.org", "uic.edu", "wsu.edu",
-    "uthscsa.edu", "hawaii.edu", "napdi.org", "meddatax.com", "mirasmart.com", "whocc.org.cn",
-    "salientvisionarypub.com", "aasld.org", "pcssnow.org", "pewtrusts.org", "cas.cz",
-    "dntb.gov.ua", "usp-pl.com", "janusinfo.se", "drugpolicyfacts.org", "justia.com",
-    "legistorm.com", "citeline.com",
+    "springer.com",
+    "ejgm.org",
+    "addictionjournal.org",
+    "asdp.org",
+    "uic.edu",
+    "wsu.edu",
+    "uthscsa.edu",
+    "hawaii.edu",
+    "napdi.org",
+    "meddatax.com",
+    "mirasmart.com",
+    "whocc.org.cn",
+    "salientvisionarypub.com",
+    "aasld.org",
+    "pcssnow.org",
+    "pewtrusts.org",
+    "cas.cz",
+    "dntb.gov.ua",
+    "usp-pl.com",
+    "janusinfo.se",
+    "drugpolicyfacts.org",
+    "justia.com",
+    "legistorm.com",
+    "citeline.com",
     # Health systems and health news (secondary reports, flagged as such in the references)
-    "mayoclinic.org", "clevelandclinic.org", "webmd.com", "mdedge.com", "mednewswatch.com",
-    "news-medical.net", "ehealth-news.com", "reuters.com", "kshb.com", "nationthailand.com",
-    "finanznachrichten.de", "einpresswire.com", "pubt.io", "consumeraffairs.com",
-    "foodpoisonjournal.com", "foodpoisoningbulletin.com", "outbreaknewstoday.com",
-    "newsbynature.com", "wholefoodsmagazine.com", "foodmate.com", "dynamicwebware.com",
-    "catalinaderm.com", "tressless.com",
+    "mayoclinic.org",
+    "clevelandclinic.org",
+    "webmd.com",
+    "mdedge.com",
+    "mednewswatch.com",
+    "news-medical.net",
+    "ehealth-news.com",
+    "reuters.com",
+    "kshb.com",
+    "nationthailand.com",
+    "finanznachrichten.de",
+    "einpresswire.com",
+    "pubt.io",
+    "consumeraffairs.com",
+    "foodpoisonjournal.com",
+    "foodpoisoningbulletin.com",
+    "outbreaknewstoday.com",
+    "newsbynature.com",
+    "wholefoodsmagazine.com",
+    "foodmate.com",
+    "dynamicwebware.com",
+    "catalinaderm.com",
+    "tressless.com",
     # Copies of primary documents and examples of popular claims (cited as such)
-    "docslib.org", "datapdf.com", "researchain.net", "basicmedicalkey.com", "erowid.org",
-    "speciosa.org", "kratomscience.com", "kratom-planet.com", "biologyinsights.com",
-    "maintainingwellbeing.com", "hairandbeautybc.com", "malehealthreview.com",
+    "docslib.org",
+    "datapdf.com",
+    "researchain.net",
+    "basicmedicalkey.com",
+    "erowid.org",
+    "speciosa.org",
+    "kratomscience.com",
+    "kratom-planet.com",
+    "biologyinsights.com",
+    "maintainingwellbeing.com",
+    "hairandbeautybc.com",
+    "malehealthreview.com",
 ]
 
 # -- Link checking (make linkcheck: the live internet, never in the tests) ---------------------
@@ -141,7 +215,8 @@ ogp_social_cards = {"enable": False}
 ogp_enable_meta_description = False  # the extension writes <meta name="description">
 ogp_custom_meta_tags = [f'<meta property="og:locale" content="{LOCALES[language]}" />'] + [
     f'<meta property="og:locale:alternate" content="{LOCALES[other]}" />'
-    for other in site_languages if other != language
+    for other in site_languages
+    if other != language
 ]
 # Where "Report a problem with this page" opens an issue. On Read the Docs it defaults to the
 # repository the site is built from; elsewhere set KRATOM_DOCS_PROJECT_URL.
@@ -153,13 +228,20 @@ review_overdue = "banner" if os.environ.get("READTHEDOCS") else "warn"
 # The 404 page uses absolute paths, so it works at any depth of the site.
 notfound_urls_prefix = urlsplit(html_baseurl).path or "/"
 NOT_FOUND = {
-    "en": ("Page not found", "Sorry, this page does not exist. It may have moved. Go to the "
-           '<a href="{home}">home page</a> or use the search box.'),
-    "es": ("Página no encontrada", "Lo sentimos, esta página no existe. Puede que se haya "
-           'movido. Vaya a la <a href="{home}">página principal</a> o use el buscador.'),
+    "en": (
+        "Page not found",
+        "Sorry, this page does not exist. It may have moved. Go to the "
+        '<a href="{home}">home page</a> or use the search box.',
+    ),
+    "es": (
+        "Página no encontrada",
+        "Lo sentimos, esta página no existe. Puede que se haya "
+        'movido. Vaya a la <a href="{home}">página principal</a> o use el buscador.',
+    ),
 }
 notfound_context = {
     "title": NOT_FOUND[language][0],
     "body": f"<h1>{NOT_FOUND[language][0]}</h1><p>"
-    + NOT_FOUND[language][1].format(home=notfound_urls_prefix + "index.html") + "</p>",
+    + NOT_FOUND[language][1].format(home=notfound_urls_prefix + "index.html")
+    + "</p>",
 }

@@ -65,8 +65,15 @@ def build(make_app, request):
     such a test must be marked ``slow``: the fast loop (``pytest -m "not slow"``) prints none.
     """
 
-    def run(srcdir: Path, builder: str = "html", *, out: Path | None = None,
-            freshenv: bool = False, pdf: bool = False, **confoverrides):
+    def run(
+        srcdir: Path,
+        builder: str = "html",
+        *,
+        out: Path | None = None,
+        freshenv: bool = False,
+        pdf: bool = False,
+        **confoverrides,
+    ):
         if (pdf or builder == "handouts") and request.node.get_closest_marker("slow") is None:
             pytest.fail("a test that prints PDFs must be marked slow")
         if not pdf and builder != "handouts":
@@ -92,17 +99,38 @@ def warnings_of(app) -> str:
 def sphinx_cmd(src: Path, out: Path, builder: str = "html", *extra: str) -> list[str]:
     """The command ``make`` runs, pointed at another source or output folder."""
     return [
-        sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-b", builder,
-        str(src), str(out / builder), "-d", str(out / "doctrees"), *extra,
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-n",
+        "-W",
+        "--keep-going",
+        "-b",
+        builder,
+        str(src),
+        str(out / builder),
+        "-d",
+        str(out / "doctrees"),
+        *extra,
     ]
 
 
-def run_sphinx(src: Path, out: Path, builder: str = "html", *extra: str,
-               env: dict | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_sphinx(
+    src: Path,
+    out: Path,
+    builder: str = "html",
+    *extra: str,
+    env: dict | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, **(env or {})}
     return subprocess.run(
-        sphinx_cmd(src, out, builder, *extra), capture_output=True, text=True, env=full_env,
-        cwd=src, timeout=timeout,
+        sphinx_cmd(src, out, builder, *extra),
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=src,
+        timeout=timeout,
     )
 
 
@@ -133,8 +161,9 @@ class Build:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Build:
     out = tmp_path_factory.mktemp("site")
-    proc = run_sphinx(REPO, out, env={"KRATOM_DOCS_BASE_URL": BASE_URL,
-                                      "KRATOM_DOCS_PROJECT_URL": PROJECT_URL})
+    proc = run_sphinx(
+        REPO, out, env={"KRATOM_DOCS_BASE_URL": BASE_URL, "KRATOM_DOCS_PROJECT_URL": PROJECT_URL}
+    )
     return Build(out, proc)
 
 

@@ -27,8 +27,9 @@ from kratom_docs.fetcher import FetchPolicy, file_url
 REPO = Path(__file__).resolve().parent.parent
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
-                                   reason="needs Debian's poppler-utils (pdftotext, pdftoppm)")
+needs_poppler = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs Debian's poppler-utils (pdftotext, pdftoppm)"
+)
 
 
 # -- what counts as a page -------------------------------------------------------------------
@@ -37,14 +38,16 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None,
 def html_pages(folder: Path) -> list[Path]:
     """Every HTML page a reader can open: not the theme's assets or Sphinx's own folders."""
     return sorted(
-        p for p in folder.rglob("*.html")
+        p
+        for p in folder.rglob("*.html")
         if not any(part.startswith(("_", ".")) for part in p.relative_to(folder).parts[:-1])
     )
 
 
 def handout_sources(repo: Path = REPO) -> list[Path]:
-    return sorted(p for p in (repo / "handouts").glob("*.md")
-                  if p.stem not in {"index", "download"})
+    return sorted(
+        p for p in (repo / "handouts").glob("*.md") if p.stem not in {"index", "download"}
+    )
 
 
 def reader_sources(repo: Path = REPO) -> list[Path]:
@@ -86,8 +89,9 @@ def loopback(folder: Path | None = None):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.requests = []  # type: ignore[attr-defined]
     server.folder = folder  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/", server.requests  # type: ignore[attr-defined]
@@ -117,8 +121,12 @@ def pdf_page_texts(path: Path) -> list[str]:
         count = len(pdf.pages)
     texts = []
     for number in range(1, count + 1):
-        out = subprocess.run(["pdftotext", "-f", str(number), "-l", str(number),
-                              str(path), "-"], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["pdftotext", "-f", str(number), "-l", str(number), str(path), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         texts.append(normalise(out))
     return texts
 
@@ -130,8 +138,9 @@ def html_disclaimer_problems(pages: list[Path], disclaimer: str) -> list[str]:
     return [f"{page.name}: no disclaimer" for page in pages if disclaimer not in html_text(page)]
 
 
-def pdf_problems(path: Path, *, disclaimer: str, paper: str, max_pages: int | None,
-                 language: str = "en") -> list[str]:
+def pdf_problems(
+    path: Path, *, disclaimer: str, paper: str, max_pages: int | None, language: str = "en"
+) -> list[str]:
     """Everything a printed handout must be: tagged, titled, right size, fonts in, disclaimer."""
     problems = []
     with pikepdf.open(path) as pdf:
@@ -180,8 +189,11 @@ def pdf_problems(path: Path, *, disclaimer: str, paper: str, max_pages: int | No
 
 def tree_of(folder: Path, suffix: str = ".pdf") -> dict[str, bytes]:
     """Every file with ``suffix`` below ``folder``, by relative path: for byte comparisons."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob(f"*{suffix}")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob(f"*{suffix}"))
+        if p.is_file()
+    }
 
 
 def structure(path: Path) -> list[tuple[str, str | None]]:
@@ -217,19 +229,33 @@ HERE = Path(engine.__file__).parent
 FOOTER = '<div class="running-footer"><p class="footer-disclaimer">{}</p></div>'
 
 
-def task(tmp_path: Path, body: str, *, policy: FetchPolicy | None = None, max_pages: int = 2,
-         footer: bool = True, paper: str = "letter") -> engine.Task:
+def task(
+    tmp_path: Path,
+    body: str,
+    *,
+    policy: FetchPolicy | None = None,
+    max_pages: int = 2,
+    footer: bool = True,
+    paper: str = "letter",
+) -> engine.Task:
     head = FOOTER.format(disclaimer_text()) if footer else ""
-    html = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title>'
-            f"</head><body>{head}<main><h1>T</h1>{body}</main></body></html>")
+    html = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title>'
+        f"</head><body>{head}<main><h1>T</h1>{body}</main></body></html>"
+    )
     digest = hashlib.sha256(html.encode()).hexdigest()
     site = tmp_path / "site" / "handouts" / "t.html"
     return engine.Task(
-        digest=digest, name="t.pdf", html=html, base_url=file_url(site),
+        digest=digest,
+        name="t.pdf",
+        html=html,
+        base_url=file_url(site),
         paper_css="@page { size: %s; }" % ("A4" if paper == "a4" else "letter"),
-        max_pages=max_pages, disclaimer=disclaimer_text(),
+        max_pages=max_pages,
+        disclaimer=disclaimer_text(),
         policy=policy or FetchPolicy(folders=(str(HERE / "fonts"), str(HERE / "static"))),
-        pdf=str(tmp_path / "cache" / f"{digest}.pdf"), facts=str(tmp_path / "cache" / "f.json"),
+        pdf=str(tmp_path / "cache" / f"{digest}.pdf"),
+        facts=str(tmp_path / "cache" / "f.json"),
     )
 
 
@@ -242,28 +268,38 @@ def pdf_lines(path: Path) -> list[dict]:
     from pdfminer.layout import LAParams, LTChar, LTTextContainer, LTTextLine
 
     lines = []
+
+    def walk(item, number: int, width: float, height: float) -> None:
+        if isinstance(item, LTTextLine):
+            chars = [c for c in item if isinstance(c, LTChar) and c.get_text().strip()]
+            if chars:
+                lines.append(
+                    {
+                        "page": number,
+                        "x0": item.x0,
+                        "y0": item.y0,
+                        "x1": item.x1,
+                        "y1": item.y1,
+                        "text": item.get_text().strip(),
+                        "sizes": [round(c.size, 1) for c in chars],
+                        "width": width,
+                        "height": height,
+                    }
+                )
+            return
+        if isinstance(item, LTTextContainer) or hasattr(item, "__iter__"):
+            for child in item:
+                walk(child, number, width, height)
+
     for number, page in enumerate(extract_pages(str(path), laparams=LAParams()), start=1):
-        width, height = page.width, page.height
-
-        def walk(item):
-            if isinstance(item, LTTextLine):
-                chars = [c for c in item if isinstance(c, LTChar) and c.get_text().strip()]
-                if chars:
-                    lines.append({"page": number, "x0": item.x0, "y0": item.y0, "x1": item.x1,
-                                  "y1": item.y1, "text": item.get_text().strip(),
-                                  "sizes": [round(c.size, 1) for c in chars],
-                                  "width": width, "height": height})
-                return
-            if isinstance(item, LTTextContainer) or hasattr(item, "__iter__"):
-                for child in item:
-                    walk(child)
-
-        walk(page)
+        walk(page, number, page.width, page.height)
     return lines
 
 
 def edge_problems(lines: list[dict], margin: float = 36.0) -> list[str]:
     """Text closer than ``margin`` points (0.5 in) to a paper edge."""
-    return [f"page {ln['page']}: {ln['text'][:40]!r} is {min(ln['x0'], ln['y0'], ln['width'] - ln['x1'], ln['height'] - ln['y1']):.0f} pt from an edge"
-            for ln in lines if min(ln["x0"], ln["y0"], ln["width"] - ln["x1"],
-                                    ln["height"] - ln["y1"]) < margin - 0.5]
+    return [
+        f"page {ln['page']}: {ln['text'][:40]!r} is {min(ln['x0'], ln['y0'], ln['width'] - ln['x1'], ln['height'] - ln['y1']):.0f} pt from an edge"
+        for ln in lines
+        if min(ln["x0"], ln["y0"], ln["width"] - ln["x1"], ln["height"] - ln["y1"]) < margin - 0.5
+    ]

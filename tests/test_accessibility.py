@@ -19,8 +19,14 @@ import pytest
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -37,8 +43,9 @@ def browser():
     if path is None:
         if os.environ.get("KRATOM_DOCS_REQUIRE_BROWSER"):
             pytest.fail("chromium is required here (KRATOM_DOCS_REQUIRE_BROWSER is set)")
-        pytest.skip("chromium not installed (Debian: apt-get install chromium); "
-                    ".ci/run installs it")
+        pytest.skip(
+            "chromium not installed (Debian: apt-get install chromium); .ci/run installs it"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -56,8 +63,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def serve(folder: Path):
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
@@ -75,8 +83,14 @@ def axe_violations(browser, url: str, width: str = "desktop") -> list[str]:
     w, h = WIDTHS[width]
     page = browser.new_page(viewport={"width": w, "height": h})
     outside = []
-    page.on("request", lambda r: outside.append(r.url)
-            if not r.url.startswith(("http://127.0.0.1", "data:", "about:")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "about:"))
+            else None
+        ),
+    )
     try:
         page.goto(url, wait_until="load")
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
@@ -118,7 +132,7 @@ def test_every_page_has_no_wcag_violations(site, browser, tmp_path, width):
 @pytest.mark.browser
 def test_axe_catches_a_seeded_fault(tmp_path, browser):
     (tmp_path / "bad.html").write_text(
-        '<!DOCTYPE html><html><head><title>x</title></head><body><main>'
+        "<!DOCTYPE html><html><head><title>x</title></head><body><main>"
         '<img src="missing.png"><p style="color:#bbb">faint text</p>'
         '<div style="width:900px">too wide for a phone</div></main></body></html>'
     )

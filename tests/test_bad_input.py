@@ -17,39 +17,45 @@ FAULTS = {
         r"handouts/sample\.md:\d+: (WARNING|ERROR): .*(YAML|front matter)",
     ),
     "unknown directive": (
-        "handouts/sample.md", lambda t: t + "\n```{nosuchdirective}\n```\n",
+        "handouts/sample.md",
+        lambda t: t + "\n```{nosuchdirective}\n```\n",
         r"handouts/sample\.md:\d+: (WARNING|ERROR): Unknown directive type",
     ),
     "unknown role": (
-        "handouts/sample.md", lambda t: t + "\nSee {nosuchrole}`x`.\n",
+        "handouts/sample.md",
+        lambda t: t + "\nSee {nosuchrole}`x`.\n",
         r"handouts/sample\.md:\d+: (WARNING|ERROR): Unknown interpreted text role",
     ),
     "missing include": (
-        "index.md", lambda t: t + "\n```{include} missing.md\n```\n",
+        "index.md",
+        lambda t: t + "\n```{include} missing.md\n```\n",
         r"index\.md:\d+: (WARNING|ERROR|CRITICAL): .*include.*missing\.md",
     ),
     "broken reference": (
-        "handouts/sample.md", lambda t: t + "\nSee [the missing page](missing.md).\n",
+        "handouts/sample.md",
+        lambda t: t + "\nSee [the missing page](missing.md).\n",
         r"handouts/sample\.md:\d+: WARNING: .*cross-reference target not found: 'missing\.md'",
     ),
     "missing citation key": (
-        "handouts/sample.md", lambda t: t.replace("known2020", "unknown1999"),
+        "handouts/sample.md",
+        lambda t: t.replace("known2020", "unknown1999"),
         r"handouts/sample\.md:\d+: WARNING: could not find bibtex key \"unknown1999\"",
     ),
     "handout without a title": (
-        "handouts/sample.md", lambda t: re.sub(r"(?m)^#+ .*$", "", t),
+        "handouts/sample.md",
+        lambda t: re.sub(r"(?m)^#+ .*$", "", t),
         r"handouts/sample\.md:\d+: WARNING: handout has no title",
     ),
     "unknown claim": (
-        "handouts/sample.md", lambda t: t.replace("{claim} sample-claim", "{claim} no-such-claim"),
+        "handouts/sample.md",
+        lambda t: t.replace("{claim} sample-claim", "{claim} no-such-claim"),
         r"handouts/sample\.md:\d+: ERROR: unknown claim id 'no-such-claim'",
     ),
 }
 
 
 @pytest.mark.parametrize("fault", FAULTS)
-def test_bad_input_is_reported_by_file_and_line_and_keeps_the_pdfs(build, project, tmp_path,
-                                                                 fault):
+def test_bad_input_is_reported_by_file_and_line_and_keeps_the_pdfs(build, project, tmp_path, fault):
     out = tmp_path / "out"
     assert build(project, pdf=True, out=out).statuscode == 0
     before = {p: p.read_bytes() for p in published_pdfs(out)}

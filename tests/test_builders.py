@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import warnings_of
 from helpers import published_pdfs
 
@@ -35,8 +34,15 @@ def test_dirhtml_puts_the_pdfs_next_to_each_page(build, project, tmp_path):
     assert 'href="sample-letter.pdf"' in (page / "index.html").read_text()
 
 
-def translate(project: Path, out: Path, build, title: str, *, skip: set[str] = frozenset(),
-              fuzzy: set[str] = frozenset()) -> None:
+def translate(
+    project: Path,
+    out: Path,
+    build,
+    title: str,
+    *,
+    skip: set[str] = frozenset(),
+    fuzzy: set[str] = frozenset(),
+) -> None:
     """Catalogs for Spanish from the project's templates: every message kept as it is (a
     translation may equal its source) except the handout's title; pages in ``skip`` get none."""
     from babel.messages.pofile import read_po, write_po
@@ -70,9 +76,11 @@ def test_a_translated_build_prints_only_complete_handouts(build, project, tmp_pa
 
     translate(project, tmp_path / "pot", build, "Una hoja de ejemplo")
     disclaimer = project / "data" / "disclaimer.yaml"
-    disclaimer.write_text(disclaimer.read_text() + "es:\n  short: 'Solo para educación. No es "
-                          "consejo médico. Emergencias: llame al 911.'\n  full: Solo para "
-                          "educación.\n")
+    disclaimer.write_text(
+        disclaimer.read_text() + "es:\n  short: 'Solo para educación. No es "
+        "consejo médico. Emergencias: llame al 911.'\n  full: Solo para "
+        "educación.\n"
+    )
     out = tmp_path / "out"
     app = build(project, out=out, pdf=True, **SPANISH)
     assert app.statuscode == 0 and not app._warncount, warnings_of(app)
@@ -83,36 +91,42 @@ def test_a_translated_build_prints_only_complete_handouts(build, project, tmp_pa
     for stale in (project / "locales" / "es" / "LC_MESSAGES" / "handouts").glob("other.*"):
         stale.unlink()
     app = build(project, out=out, pdf=True, **SPANISH)
-    assert "handouts/other.md: WARNING: 1 message(s) are not translated into es" in \
-        warnings_of(app)
+    assert "handouts/other.md: WARNING: 1 message(s) are not translated into es" in warnings_of(app)
     assert "other" not in {job.docname.split("/")[-1] for job in app.kratom_plan.jobs}
     other = (out / "html" / "handouts" / "other.html").read_text()
     assert "Part of this page is not translated yet" in other
-    assert "Part of this page is not translated yet" not in (
-        out / "html" / "handouts" / "sample.html").read_text()
+    assert (
+        "Part of this page is not translated yet"
+        not in (out / "html" / "handouts" / "sample.html").read_text()
+    )
 
 
 def test_a_fuzzy_translation_counts_as_missing(build, project, tmp_path):
-    translate(project, tmp_path / "pot", build, "Una hoja de ejemplo",
-              fuzzy={"Talk to your doctor."})
+    translate(
+        project, tmp_path / "pot", build, "Una hoja de ejemplo", fuzzy={"Talk to your doctor."}
+    )
     disclaimer = project / "data" / "disclaimer.yaml"
-    disclaimer.write_text(disclaimer.read_text() + "es:\n  short: 'Solo para educación.'\n"
-                          "  full: Solo para educación.\n")
+    disclaimer.write_text(
+        disclaimer.read_text() + "es:\n  short: 'Solo para educación.'\n"
+        "  full: Solo para educación.\n"
+    )
     app = build(project, out=tmp_path / "out", **SPANISH)
-    assert "handouts/sample.md: WARNING: 1 message(s) are not translated into es, e.g. " \
+    assert (
+        "handouts/sample.md: WARNING: 1 message(s) are not translated into es, e.g. "
         "'Talk to your doctor.'" in warnings_of(app)
+    )
 
 
 def test_every_page_links_to_its_other_language_both_ways(build, project, tmp_path):
     from bs4 import BeautifulSoup
 
     out = tmp_path / "out"
-    english = build(project, out=out, site_languages="en,es",
-                    html_baseurl="https://x.example.org/")
+    english = build(project, out=out, site_languages="en,es", html_baseurl="https://x.example.org/")
     translate(project, tmp_path / "pot", build, "Una hoja de ejemplo")
     (project / "data" / "disclaimer.yaml").write_text(
         (project / "data" / "disclaimer.yaml").read_text()
-        + "es:\n  short: 'Solo para educación.'\n  full: Solo para educación.\n")
+        + "es:\n  short: 'Solo para educación.'\n  full: Solo para educación.\n"
+    )
     build(project, out=tmp_path / "es", **SPANISH, html_baseurl="https://x.example.org/es/")
     shutil.copytree(tmp_path / "es" / "html", out / "html" / "es")
     site = out / "html"
@@ -123,7 +137,9 @@ def test_every_page_links_to_its_other_language_both_ways(build, project, tmp_pa
             assert link is not None, (start, lang)
             target = (start.parent / link["href"]).resolve()
             assert target.is_file(), (start, link["href"])
-            assert soup.find("link", rel="alternate", hreflang=lang) is not None or \
-                page == "search.html"
+            assert (
+                soup.find("link", rel="alternate", hreflang=lang) is not None
+                or page == "search.html"
+            )
     assert '<html class="writer-html5" lang="es"' in (site / "es" / "index.html").read_text()
     assert english.statuscode == 0

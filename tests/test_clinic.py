@@ -35,39 +35,67 @@ BASE = '[clinic]\nname = "Hill Clinic"\nphone = "555-0100"\n'
 
 def png(width: int, height: int) -> bytes:
     """A PNG whose header says ``width`` x ``height`` (the pixels are never needed)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\0\0")) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0\0"))
+        + chunk(b"IEND", b"")
+    )
 
 
-@pytest.mark.parametrize(("body", "expected"), [
-    ('[clinic]\nphone = "555-0100"\n', "[clinic] name: required field is missing"),
-    ('[clinic]\nname = "A"\n', "[clinic] phone: required field is missing"),
-    (BASE + 'fax = "2"\n', "[clinic] unknown key 'fax'"),
-    ('[clinic]\nname = "A\nphone = "1"\n', "malformed TOML: "),
-    (BASE + 'website = "http://a.example.org"\n', "[clinic] website: must start with https://"),
-    (BASE + 'website = "https://"\n', "[clinic] website: 'https://' is not a web address"),
-    (BASE + 'website = "https://admin:s3cret@clinic.example.org"\n',
-     "[clinic] website: must not contain a user name or password"),
-    (BASE + 'website = "https://clinic example.org"\n', "[clinic] website: must not contain spaces"),
-    (BASE + 'website = "https://http://evil.example"\n', "is not a web address"),
-    ('[clinic]\nname = ""\nphone = "555"\n', "[clinic] name: required field is empty"),
-    ('[clinic]\nname = "\\u200b\\u200b"\nphone = "555"\n', "[clinic] name: required field is empty"),
-    ('[clinic]\nname = 5\nphone = "555"\n', "[clinic] name: must be a text string"),
-    ('[clinic]\nname = "Ring\\u0007"\nphone = "555"\n',
-     "[clinic] name: contains a control character (U+0007"),
-    ('[clinic]\nname = "中文診所"\nphone = "555"\n', "the handout font cannot print '中'"),
-    ('[clinic]\nname = "Clinic \U0001F600"\nphone = "555"\n', "U+1F600"),
-    ('[clinic]\nname = "A"\nphone = "call us"\n', "[clinic] phone: 'call us' has no phone number"),
-    (BASE + 'logo = "/etc/passwd"\n', "[clinic] logo: give the file name relative to clinic.toml"),
-    (BASE + 'logo = "../outside.png"\n', "is outside the clinic file's folder"),
-    (BASE + 'logo = "nope.png"\n', "[clinic] logo: file not found"),
-    (BASE + 'logo = "clinic.toml"\n', "must be a PNG or SVG file"),
-])
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('[clinic]\nphone = "555-0100"\n', "[clinic] name: required field is missing"),
+        ('[clinic]\nname = "A"\n', "[clinic] phone: required field is missing"),
+        (BASE + 'fax = "2"\n', "[clinic] unknown key 'fax'"),
+        ('[clinic]\nname = "A\nphone = "1"\n', "malformed TOML: "),
+        (BASE + 'website = "http://a.example.org"\n', "[clinic] website: must start with https://"),
+        (BASE + 'website = "https://"\n', "[clinic] website: 'https://' is not a web address"),
+        (
+            BASE + 'website = "https://admin:s3cret@clinic.example.org"\n',
+            "[clinic] website: must not contain a user name or password",
+        ),
+        (
+            BASE + 'website = "https://clinic example.org"\n',
+            "[clinic] website: must not contain spaces",
+        ),
+        (BASE + 'website = "https://http://evil.example"\n', "is not a web address"),
+        ('[clinic]\nname = ""\nphone = "555"\n', "[clinic] name: required field is empty"),
+        (
+            '[clinic]\nname = "\\u200b\\u200b"\nphone = "555"\n',
+            "[clinic] name: required field is empty",
+        ),
+        ('[clinic]\nname = 5\nphone = "555"\n', "[clinic] name: must be a text string"),
+        (
+            '[clinic]\nname = "Ring\\u0007"\nphone = "555"\n',
+            "[clinic] name: contains a control character (U+0007",
+        ),
+        ('[clinic]\nname = "中文診所"\nphone = "555"\n', "the handout font cannot print '中'"),
+        ('[clinic]\nname = "Clinic \U0001f600"\nphone = "555"\n', "U+1F600"),
+        (
+            '[clinic]\nname = "A"\nphone = "call us"\n',
+            "[clinic] phone: 'call us' has no phone number",
+        ),
+        (
+            BASE + 'logo = "/etc/passwd"\n',
+            "[clinic] logo: give the file name relative to clinic.toml",
+        ),
+        (BASE + 'logo = "../outside.png"\n', "is outside the clinic file's folder"),
+        (BASE + 'logo = "nope.png"\n', "[clinic] logo: file not found"),
+        (BASE + 'logo = "clinic.toml"\n', "must be a PNG or SVG file"),
+    ],
+)
 def test_clinic_file_problems_name_the_file_and_field(tmp_path, body, expected):
     found = problems(tmp_path, body)
     assert any(expected in p for p in found), found
@@ -85,8 +113,9 @@ def test_a_byte_order_mark_is_fine(tmp_path):
 
 
 def test_markup_in_fields_is_kept_as_text(tmp_path):
-    info, _ = clinic.load(write(tmp_path, '[clinic]\nname = "Hill <b>Clinic</b> & Co"\n'
-                                          'phone = "555-0100"\n'))
+    info, _ = clinic.load(
+        write(tmp_path, '[clinic]\nname = "Hill <b>Clinic</b> & Co"\nphone = "555-0100"\n')
+    )
     assert info.name == "Hill <b>Clinic</b> & Co"
 
 
@@ -131,8 +160,9 @@ def test_unsafe_svg_logos_are_refused(tmp_path, kind):
 def test_a_huge_svg_is_refused_fast(tmp_path):
     import time
 
-    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg">'
-                                       + "<rect/>" * 200_000 + "</svg>")
+    (tmp_path / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">' + "<rect/>" * 200_000 + "</svg>"
+    )
     start = time.monotonic()
     found = problems(tmp_path, BASE + 'logo = "logo.svg"\n')
     assert found and time.monotonic() - start < 5
@@ -148,7 +178,8 @@ def test_a_good_svg_logo_is_cleaned_of_editor_data(tmp_path):
     (tmp_path / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/'
         'namespaces/inkscape" inkscape:version="1.0" viewBox="0 0 10 10"><inkscape:grid/>'
-        '<rect width="10" height="10"/></svg>')
+        '<rect width="10" height="10"/></svg>'
+    )
     info, found = clinic.load(write(tmp_path, BASE + 'logo = "logo.svg"\n'))
     assert found == []
     assert b"inkscape" not in info.logo.data and b"<rect" in info.logo.data
@@ -165,11 +196,14 @@ def test_a_big_png_logo_is_redrawn_at_print_size(tmp_path):
     assert Image.open(io.BytesIO(info.logo.data)).size == (600, 200)
 
 
-@pytest.mark.parametrize(("one", "two"), [
-    ("Клиника Здоровье", "Клиника Надежда"),
-    ("מרפאת הגליל", "عيادة الأمل"),
-    ("A" * 70 + " North", "A" * 70 + " South"),
-])
+@pytest.mark.parametrize(
+    ("one", "two"),
+    [
+        ("Клиника Здоровье", "Клиника Надежда"),
+        ("מרפאת הגליל", "عيادة الأمل"),
+        ("A" * 70 + " North", "A" * 70 + " South"),
+    ],
+)
 def test_clinic_folders_never_collide(one, two):
     assert clinic.slugify(one) != clinic.slugify(two)
     assert clinic.slugify(one) == clinic.slugify(one)
@@ -177,8 +211,9 @@ def test_clinic_folders_never_collide(one, two):
 
 def test_the_checker_command(tmp_path):
     run = [sys.executable, "-m", "kratom_docs.clinic"]
-    good = subprocess.run([*run, str(REPO / "examples/clinic.toml")], capture_output=True,
-                          text=True)
+    good = subprocess.run(
+        [*run, str(REPO / "examples/clinic.toml")], capture_output=True, text=True
+    )
     assert good.returncode == 0 and "OK" in good.stdout and "clinic-riverside" in good.stdout
     helped = subprocess.run([*run, "--help"], capture_output=True, text=True)
     assert helped.returncode == 0 and "usage:" in helped.stdout
@@ -200,16 +235,20 @@ def clinic_file(tmp_path) -> Path:
     folder = tmp_path / "my clinic"  # a path with a space
     folder.mkdir()
     Image.new("RGB", (240, 80), "black").save(folder / "logo.png")
-    return write(folder, '[clinic]\nname = "Hill <b>Clinic</b> & Co"\nphone = "555-0100"\n'
-                         'address = "1 Main St"\n'
-                         'website = "https://www.hill-family-health-partners-of-the-valley.example.org"\n'
-                         'logo = "logo.png"\n')
+    return write(
+        folder,
+        '[clinic]\nname = "Hill <b>Clinic</b> & Co"\nphone = "555-0100"\n'
+        'address = "1 Main St"\n'
+        'website = "https://www.hill-family-health-partners-of-the-valley.example.org"\n'
+        'logo = "logo.png"\n',
+    )
 
 
 @pytest.mark.slow
 @needs_poppler
-def test_clinic_handouts_carry_the_clinic_and_leave_generic_ones_alone(build, project, tmp_path,
-                                                                      clinic_file):
+def test_clinic_handouts_carry_the_clinic_and_leave_generic_ones_alone(
+    build, project, tmp_path, clinic_file
+):
     import pikepdf
 
     out = tmp_path / "out"
@@ -226,8 +265,11 @@ def test_clinic_handouts_carry_the_clinic_and_leave_generic_ones_alone(build, pr
     assert "555-0100" in first and "1 Main St" in first
     assert "Your clinic:" not in first
     with pikepdf.open(branded) as pdf:
-        images = [k for k, v in pdf.pages[0].Resources.get("/XObject", {}).items()
-                  if v.get("/Subtype") == "/Image"]
+        images = [
+            k
+            for k, v in pdf.pages[0].Resources.get("/XObject", {}).items()
+            if v.get("/Subtype") == "/Image"
+        ]
     assert images, "the logo is printed"
     assert {k: v for k, v in tree_of(out / "handouts").items() if "/" not in k} == generic
     assert tree_of(project, "") == sources

@@ -1,16 +1,41 @@
-"""The code passes the project's linter (configured in pyproject.toml)."""
+"""The code passes the project's linter and formatter, and the prose its spelling check
+(all configured in pyproject.toml; pre-commit runs the same)."""
+
+from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import REPO
 
+CODE = ["src", "tests", "tools", "conf.py"]
 
-def test_ruff_check():
-    ruff = shutil.which("ruff") or str(REPO / ".venv" / "bin" / "ruff")
-    if not shutil.which(ruff):
-        pytest.skip("ruff is not installed")
-    proc = subprocess.run([ruff, "check", "src", "tests", "tools", "conf.py"], cwd=REPO,
-                          capture_output=True, text=True)
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or str(Path(sys.executable).parent / name)
+    if not Path(found).exists():
+        pytest.skip(f"{name} is not installed")
+    return found
+
+
+@pytest.mark.parametrize(
+    "args", [["check", *CODE], ["format", "--check", *CODE]], ids=["lint", "format"]
+)
+def test_ruff(args):
+    proc = subprocess.run([tool("ruff"), *args], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_spelling():
+    files = subprocess.run(
+        ["git", "ls-files", "*.py", "*.md", "*.yaml", "*.html", "*.css"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    proc = subprocess.run([tool("codespell"), *files], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -52,8 +52,10 @@ def test_every_citation_resolves_and_no_entry_is_unused():
 
 def test_the_citation_check_catches_seeded_faults(tmp_path):
     bib = tmp_path / "r.bib"
-    bib.write_text(BIB.read_text() + "\n@misc{orphan2020,\n  title = {Never cited},\n"
-                   "  url = {https://doi.org/x}\n}\n")
+    bib.write_text(
+        BIB.read_text() + "\n@misc{orphan2020,\n  title = {Never cited},\n"
+        "  url = {https://doi.org/x}\n}\n"
+    )
     cited = cited_keys(SOURCES, REPO / "data")
     problems = citation_problems(bib, cited | {"invented2099"})
     assert problems == ["unknown key invented2099", "unused entry orphan2020"]
@@ -61,8 +63,14 @@ def test_the_citation_check_catches_seeded_faults(tmp_path):
 
 def test_every_medical_page_cites_its_sources():
     for source in SOURCES:
-        if source.name in {"index.md", "references.md", "about.md", "changelog.md",
-                           "for-clinics.md", "download.md"}:
+        if source.name in {
+            "index.md",
+            "references.md",
+            "about.md",
+            "changelog.md",
+            "for-clinics.md",
+            "download.md",
+        }:
             continue
         text = source.read_text(encoding="utf-8")
         assert CITE.search(text) or "{claims-table}" in text, f"{source.name} cites nothing"
@@ -94,10 +102,26 @@ def test_numbered_references_render_on_every_page_that_cites(site):
 
 # -- the bibliography --------------------------------------------------------------------------------
 
-PRIMARY_HOSTS = ("doi.org", "nih.gov", "cdc.gov", "fda.gov", "hhs.gov", "samhsa.gov",
-                 "hrsa.gov", "dea.gov", "federalregister.gov", "govinfo.gov", "texas.gov",
-                 "wyo.gov", "ca.gov", "mo.gov", "govdelivery.com", "988lifeline.org",
-                 "findtreatment.gov", "clinicaltrials.gov")
+PRIMARY_HOSTS = (
+    "doi.org",
+    "nih.gov",
+    "cdc.gov",
+    "fda.gov",
+    "hhs.gov",
+    "samhsa.gov",
+    "hrsa.gov",
+    "dea.gov",
+    "federalregister.gov",
+    "govinfo.gov",
+    "texas.gov",
+    "wyo.gov",
+    "ca.gov",
+    "mo.gov",
+    "govdelivery.com",
+    "988lifeline.org",
+    "findtreatment.gov",
+    "clinicaltrials.gov",
+)
 
 
 def entry_problems(entry: Entry) -> list[str]:
@@ -121,9 +145,12 @@ def entry_problems(entry: Entry) -> list[str]:
         problems.append(f"{entry.key}: the url of an entry with a DOI is https://doi.org/<doi>")
     host = (urlsplit(f.get("url", "")).hostname or "").lower()
     if entry.kind == "government" and not (
-            f.get("agency") and any(host == h or host.endswith("." + h) for h in PRIMARY_HOSTS)):
-        problems.append(f"{entry.key}: a government entry needs an agency and an agency or "
-                        f"doi.org address, not {host}")
+        f.get("agency") and any(host == h or host.endswith("." + h) for h in PRIMARY_HOSTS)
+    ):
+        problems.append(
+            f"{entry.key}: a government entry needs an agency and an agency or "
+            f"doi.org address, not {host}"
+        )
     if "audit" in f.get("note", "").lower() or "read at" in f.get("note", "").lower():
         problems.append(f"{entry.key}: the note is for readers; audit remarks go in 'audit'")
     return problems
@@ -135,15 +162,35 @@ def test_every_entry_is_complete_and_points_at_the_work():
 
 
 def test_the_entry_check_catches_seeded_faults():
-    bad = Entry("bad", "article", 1, {"kind": "primary", "title": "T", "year": "2020",
-                                      "url": "http://example.org", "doi": "10.1/x",
-                                      "note": "Read at example.org"})
-    gov = Entry("gov", "misc", 1, {"kind": "government", "title": "T", "year": "2020",
-                                   "url": "https://news.example.com/x"})
+    bad = Entry(
+        "bad",
+        "article",
+        1,
+        {
+            "kind": "primary",
+            "title": "T",
+            "year": "2020",
+            "url": "http://example.org",
+            "doi": "10.1/x",
+            "note": "Read at example.org",
+        },
+    )
+    gov = Entry(
+        "gov",
+        "misc",
+        1,
+        {"kind": "government", "title": "T", "year": "2020", "url": "https://news.example.com/x"},
+    )
     text = " ".join(entry_problems(bad) + entry_problems(gov))
-    for expected in ("kind is 'primary'", "url is not https", "without authors",
-                     "without a journal", "https://doi.org/<doi>", "needs an agency",
-                     "audit remarks"):
+    for expected in (
+        "kind is 'primary'",
+        "url is not https",
+        "without authors",
+        "without a journal",
+        "https://doi.org/<doi>",
+        "needs an agency",
+        "audit remarks",
+    ):
         assert expected in text, expected
 
 
@@ -175,17 +222,28 @@ def test_the_site_states_each_claim_once_from_data():
         assert "| Verdict" not in text and "| What is claimed" not in text, source.name
 
 
-@pytest.mark.parametrize(("edit", "message"), [
-    (lambda t: t.replace("verdict: not established", "verdict: probably", 1),
-     r"claims.yaml:\d+: field 'verdict' is 'probably'; allowed: supported"),
-    (lambda t: t.replace("  strength: weak\n", "", 1),
-     r"claims.yaml:\d+: required field 'strength' is missing"),
-    (lambda t: t.replace("  cite: [known2020]", "  cite: [known2020]\n  colour: red", 1),
-     r"claims.yaml:\d+: unknown field 'colour'"),
-    (lambda t: t.replace("  cite: [known2020]", "  cite: []", 1),
-     r"claims.yaml:\d+: required field 'cite' is missing or empty"),
-    (lambda t: t + "  - broken: [\n", r"claims.yaml:\d+: invalid YAML"),
-])
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda t: t.replace("verdict: not established", "verdict: probably", 1),
+            r"claims.yaml:\d+: field 'verdict' is 'probably'; allowed: supported",
+        ),
+        (
+            lambda t: t.replace("  strength: weak\n", "", 1),
+            r"claims.yaml:\d+: required field 'strength' is missing",
+        ),
+        (
+            lambda t: t.replace("  cite: [known2020]", "  cite: [known2020]\n  colour: red", 1),
+            r"claims.yaml:\d+: unknown field 'colour'",
+        ),
+        (
+            lambda t: t.replace("  cite: [known2020]", "  cite: []", 1),
+            r"claims.yaml:\d+: required field 'cite' is missing or empty",
+        ),
+        (lambda t: t + "  - broken: [\n", r"claims.yaml:\d+: invalid YAML"),
+    ],
+)
 def test_bad_claims_data_names_file_line_and_field(tmp_path, edit, message):
     source = REPO / "tests/roots/test-basic/data/claims.yaml"
     path = tmp_path / "claims.yaml"
@@ -198,8 +256,11 @@ def test_a_claim_without_a_primary_source_fails_at_its_line(build, project, tmp_
     bib = project / "data" / "refs.bib"
     bib.write_text(bib.read_text().replace("kind    = {peer-reviewed}", "kind    = {other}"))
     app = build(project, out=tmp_path / "out")
-    assert re.search(r"claims\.yaml:1: ERROR: claim 'sample-claim': its verdict cites no "
-                     r"primary source", warnings_of(app))
+    assert re.search(
+        r"claims\.yaml:1: ERROR: claim 'sample-claim': its verdict cites no "
+        r"primary source",
+        warnings_of(app),
+    )
 
 
 # -- facts with an expiry date -------------------------------------------------------------------------
@@ -218,16 +279,19 @@ def test_every_time_sensitive_fact_was_checked_this_month():
 
 def test_a_fact_past_its_recheck_date_fails_every_build(build, project, tmp_path):
     (project / "data" / "facts.yaml").write_text(
-        "- id: example\n  text: \"A rule changed.\"\n  checked: 2026-01-01\n"
-        "  recheck_months: 3\n  cite: [known2020]\n")
+        '- id: example\n  text: "A rule changed."\n  checked: 2026-01-01\n'
+        "  recheck_months: 3\n  cite: [known2020]\n"
+    )
     page = project / "index.md"
-    page.write_text(page.read_text().replace("```{claims-table}", "```{fact} example\n```\n\n"
-                                             "```{claims-table}"))
+    page.write_text(
+        page.read_text().replace("```{claims-table}", "```{fact} example\n```\n\n```{claims-table}")
+    )
     out = tmp_path / "out"
     for _ in range(2):  # also when nothing else changed
         app = build(project, out=out)
-        assert re.search(r"facts\.yaml:1: WARNING: fact 'example' was last checked 2026-01-01",
-                         warnings_of(app)), warnings_of(app)
+        assert re.search(
+            r"facts\.yaml:1: WARNING: fact 'example' was last checked 2026-01-01", warnings_of(app)
+        ), warnings_of(app)
     assert "(As of January 2026.)" in (out / "html" / "index.html").read_text()
 
 
@@ -244,8 +308,17 @@ def test_review_dates_are_valid_on_every_page():
 # -- privacy --------------------------------------------------------------------------------------------
 
 REMOTE = re.compile(r"^(https?:)?//", re.IGNORECASE)
-LOADING = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
-           "video": "src", "audio": "src", "embed": "src", "object": "data"}
+LOADING = {
+    "script": "src",
+    "link": "href",
+    "img": "src",
+    "iframe": "src",
+    "source": "src",
+    "video": "src",
+    "audio": "src",
+    "embed": "src",
+    "object": "data",
+}
 
 
 def privacy_problems(folder: Path) -> list[str]:
@@ -257,14 +330,16 @@ def privacy_problems(folder: Path) -> list[str]:
             for element in soup.find_all(tag):
                 value = element.get(attr) or ""
                 if tag == "link" and not {"stylesheet", "preload", "icon"} & set(
-                        element.get("rel") or []):
+                    element.get("rel") or []
+                ):
                     continue
                 if REMOTE.match(value):
                     problems.append(f"{page.name}: <{tag}> loads {value}")
     for css in sorted(folder.rglob("*.css")):
         text = css.read_text(encoding="utf-8", errors="replace")
         for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text) + re.findall(
-                r"@import\s+['\"]([^'\"]+)", text):
+            r"@import\s+['\"]([^'\"]+)", text
+        ):
             if REMOTE.match(url.strip()):
                 problems.append(f"{css.name}: loads {url}")
     return problems
@@ -279,12 +354,13 @@ def test_the_privacy_check_catches_a_seeded_fault(tmp_path):
     (tmp_path / "page.html").write_text(
         '<html><head><script src="https://tracker.example/t.js"></script>'
         '<link rel="stylesheet" href="//cdn.example/x.css"></head>'
-        '<body><img src="https://pixel.example/p.gif" alt=""></body></html>')
-    (tmp_path / "s.css").write_text('@import "https://fonts.example/f.css"; '
-                                    "body { background: url(https://img.example/b.png) }")
+        '<body><img src="https://pixel.example/p.gif" alt=""></body></html>'
+    )
+    (tmp_path / "s.css").write_text(
+        '@import "https://fonts.example/f.css"; body { background: url(https://img.example/b.png) }'
+    )
     problems = " ".join(privacy_problems(tmp_path))
-    for host in ("tracker.example", "cdn.example", "pixel.example", "fonts.example",
-                 "img.example"):
+    for host in ("tracker.example", "cdn.example", "pixel.example", "fonts.example", "img.example"):
         assert host in problems
 
 

@@ -16,8 +16,14 @@ def test_every_page_gets_the_disclaimer_from_its_single_source(build, project, t
     assert app.statuscode == 0, warnings_of(app)
     pages = html_pages(tmp_path / "out" / "html")
     names = {p.relative_to(tmp_path / "out" / "html").as_posix() for p in pages}
-    assert names >= {"index.html", "search.html", "genindex.html", "handouts/sample.html",
-                     "handouts/download.html", "h/sample/index.html"}
+    assert names >= {
+        "index.html",
+        "search.html",
+        "genindex.html",
+        "handouts/sample.html",
+        "handouts/download.html",
+        "h/sample/index.html",
+    }
     assert html_disclaimer_problems(pages, disclaimer_text(repo=project)) == []
 
 
@@ -29,15 +35,21 @@ def test_a_page_without_the_disclaimer_fails_the_build_by_name(build, copy_root,
         assert f"the required disclaimer could not be placed on page {page}" in log
     pages = [tmp_path / "out" / "html" / "index.html"]
     assert html_disclaimer_problems(pages, disclaimer_text(repo=REPO)) == [
-        "index.html: no disclaimer"]
+        "index.html: no disclaimer"
+    ]
 
 
 def test_the_short_disclaimer_has_every_required_element():
     text = disclaimer_text().lower()
     for element in (
-        "for education only", "not medical advice", "talk with your doctor, nurse or pharmacist",
-        "before you start, stop or change", "fda has not approved kratom",
-        "911", "1-800-222-1222", "988",
+        "for education only",
+        "not medical advice",
+        "talk with your doctor, nurse or pharmacist",
+        "before you start, stop or change",
+        "fda has not approved kratom",
+        "911",
+        "1-800-222-1222",
+        "988",
     ):
         assert element in text
     assert len(text.split()) <= 60, "too long for a footer"

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOTS, SOURCE_DATE_EPOCH, run_sphinx, sphinx_cmd, warnings_of
-from helpers import published_pdfs, tree_of
-
+from helpers import published_pdfs
 
 pytestmark = pytest.mark.slow
 
@@ -32,16 +31,27 @@ def published(out: Path) -> dict[str, bytes]:
 def test_a_killed_build_then_make_equals_a_clean_build(project, tmp_path, delay):
     """Edit, kill the build part-way, revert the edit, build: no PDF keeps the edit."""
     out = tmp_path / "out"
-    overrides = ["-D", "handout_paper_sizes=letter,a4", "-D", "handout_large_print=1",
-                 "-D", "handout_workers=2"]
+    overrides = [
+        "-D",
+        "handout_paper_sizes=letter,a4",
+        "-D",
+        "handout_large_print=1",
+        "-D",
+        "handout_workers=2",
+    ]
     assert run_sphinx(project, out, "html", *overrides).returncode == 0
     page = project / "handouts" / "sample.md"
     original = page.read_text()
     page.write_text(original.replace("Short and clear.", "A SENTENCE THAT WAS REVERTED."))
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    proc = subprocess.Popen(sphinx_cmd(project, out, "html", *overrides), cwd=project, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        sphinx_cmd(project, out, "html", *overrides),
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -60,8 +70,17 @@ def test_two_builds_at_once_both_finish_and_agree(project, tmp_path):
     page = project / "handouts" / "other.md"
     page.write_text(page.read_text() + "\nOne more sentence.\n")
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
-    procs = [subprocess.Popen(sphinx_cmd(project, out), cwd=project, env=env, text=True,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            sphinx_cmd(project, out),
+            cwd=project,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
     results = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], results
     assert "Traceback" not in "".join(o + e for o, e in results)
@@ -77,8 +96,9 @@ def small_disk(tmp_path):
     """A 600 KB file system (needs root and mount, as on the build machines)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)],
-                          capture_output=True)
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)], capture_output=True
+    )
     if made.returncode:
         pytest.skip("cannot mount a small file system here (needs root)")
     yield mount
@@ -93,8 +113,9 @@ def test_a_full_disk_gets_a_plain_message_first(project, small_disk):
     assert "MB free on the disk that holds" in first, proc.stderr[:2000]
 
 
-def test_a_full_disk_while_publishing_is_an_error_and_keeps_the_old_pdfs(build, project,
-                                                                        tmp_path, monkeypatch):
+def test_a_full_disk_while_publishing_is_an_error_and_keeps_the_old_pdfs(
+    build, project, tmp_path, monkeypatch
+):
     from kratom_docs import engine, publish
 
     out = tmp_path / "out"
@@ -119,27 +140,46 @@ def test_a_full_disk_while_publishing_is_an_error_and_keeps_the_old_pdfs(build, 
 # -- bad input: one plain message each, nothing published -------------------------------------------
 
 BAD_DATA = {
-    "BEL in claims": ("data/claims.yaml", lambda t: t.replace("No one knows.", "No one\x07 knows."),
-                      "claims.yaml:7: contains a control character (U+0007)"),
-    "not UTF-8": ("data/claims.yaml", lambda t: t.replace("No one knows.", "No one knows.\udcff"),
-                  "claims.yaml:7: not UTF-8 text"),
-    "disclaimer en is text": ("data/disclaimer.yaml", lambda t: "en: just a sentence\n",
-                              "disclaimer.yaml: en: must hold the keys 'short' and 'full'"),
-    "YAML error in a list": ("data/claims.yaml",
-                             lambda t: t.replace('  plain: "No one knows."', '  plain: "No one'),
-                             "claims.yaml:"),
-    "unknown claim field": ("data/claims.yaml", lambda t: t + "  colour: red\n",
-                            "unknown field 'colour'"),
-    "claim cites a missing key": ("data/claims.yaml",
-                                  lambda t: t.replace("cite: [known2020]", "cite: [missing2099]"),
-                                  "claims.yaml:1: ERROR: claim 'sample-claim' cites 'missing2099'"),
-    "help line past its re-check date": ("data/helplines.yaml",
-                                         lambda t: t.replace("2026-11-26", "2025-01-01"),
-                                         "helplines.yaml:1: WARNING: help line 'emergency' was "
-                                         "last checked 2025-01-01"),
-    "unclosed fence": ("handouts/sample.md",
-                       lambda t: t.replace(":::{figure} steps.svg", ":::{figure} steps.svg\n::::{note}"),
-                       "handouts/sample.md:24: ERROR: the fence :::: opened here is never closed"),
+    "BEL in claims": (
+        "data/claims.yaml",
+        lambda t: t.replace("No one knows.", "No one\x07 knows."),
+        "claims.yaml:7: contains a control character (U+0007)",
+    ),
+    "not UTF-8": (
+        "data/claims.yaml",
+        lambda t: t.replace("No one knows.", "No one knows.\udcff"),
+        "claims.yaml:7: not UTF-8 text",
+    ),
+    "disclaimer en is text": (
+        "data/disclaimer.yaml",
+        lambda t: "en: just a sentence\n",
+        "disclaimer.yaml: en: must hold the keys 'short' and 'full'",
+    ),
+    "YAML error in a list": (
+        "data/claims.yaml",
+        lambda t: t.replace('  plain: "No one knows."', '  plain: "No one'),
+        "claims.yaml:",
+    ),
+    "unknown claim field": (
+        "data/claims.yaml",
+        lambda t: t + "  colour: red\n",
+        "unknown field 'colour'",
+    ),
+    "claim cites a missing key": (
+        "data/claims.yaml",
+        lambda t: t.replace("cite: [known2020]", "cite: [missing2099]"),
+        "claims.yaml:1: ERROR: claim 'sample-claim' cites 'missing2099'",
+    ),
+    "help line past its re-check date": (
+        "data/helplines.yaml",
+        lambda t: t.replace("2026-11-26", "2025-01-01"),
+        "helplines.yaml:1: WARNING: help line 'emergency' was last checked 2025-01-01",
+    ),
+    "unclosed fence": (
+        "handouts/sample.md",
+        lambda t: t.replace(":::{figure} steps.svg", ":::{figure} steps.svg\n::::{note}"),
+        "handouts/sample.md:24: ERROR: the fence :::: opened here is never closed",
+    ),
 }
 
 

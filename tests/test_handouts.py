@@ -31,8 +31,15 @@ PAPERS = ("letter", "a4")
 PDFS = [(h, e, p) for h in HANDOUTS for e in EDITIONS for p in PAPERS]
 
 #: Reading level (CONTRIBUTING.md). SMOG is defined on 30 sentences: a shorter body is flagged.
-LIMITS = {"fkgl": 6.0, "smog": 8.0, "fre": 70.0, "mean": 15, "longest": 25,
-          "sentence_grade": 12.0, "min_sentences": 30}
+LIMITS = {
+    "fkgl": 6.0,
+    "smog": 8.0,
+    "fre": 70.0,
+    "mean": 15,
+    "longest": 25,
+    "sentence_grade": 12.0,
+    "min_sentences": 30,
+}
 
 
 # -- reading level --------------------------------------------------------------------------------
@@ -57,8 +64,7 @@ def reading_problems(name: str, sentences: list[str], ts) -> list[str]:
         if words > LIMITS["longest"]:
             problems.append(f"{name}: {words} words: {sentence!r}")
         elif words >= 8 and ts.flesch_kincaid_grade(sentence) > LIMITS["sentence_grade"]:
-            problems.append(f"{name}: grade {ts.flesch_kincaid_grade(sentence):.0f}: "
-                            f"{sentence!r}")
+            problems.append(f"{name}: grade {ts.flesch_kincaid_grade(sentence):.0f}: {sentence!r}")
     return problems
 
 
@@ -74,8 +80,11 @@ def test_reading_level_of_each_handout_and_each_sentence(site, textstat, handout
 def test_the_reading_check_catches_a_hard_sentence_and_a_short_page(textstat):
     easy = ["You can stop kratom." for _ in range(40)]
     assert reading_problems("x", easy, textstat) == []
-    hard = easy + ["Mitragynine undergoes extensive hepatic biotransformation predominantly "
-                   "mediated by cytochrome isoenzymes."]
+    hard = [
+        *easy,
+        "Mitragynine undergoes extensive hepatic biotransformation predominantly "
+        "mediated by cytochrome isoenzymes.",
+    ]
     assert any("grade" in p and "Mitragynine" in p for p in reading_problems("x", hard, textstat))
     assert any("SMOG needs at least 30" in p for p in reading_problems("x", easy[:5], textstat))
 
@@ -89,10 +98,14 @@ def structure_problems(page: Path) -> list[str]:
     for link in main.select(".headerlink"):
         link.decompose()
     problems = []
-    for selector, what in ((".key-message", "a main-message box"),
-                           (".key-points", "a key-points box"), (".kd-fill-in", "a fill-in tool"),
-                           (".kd-helplines", "the help lines"), (".kd-sources", "a sources line"),
-                           ("figure", "a visual")):
+    for selector, what in (
+        (".key-message", "a main-message box"),
+        (".key-points", "a key-points box"),
+        (".kd-fill-in", "a fill-in tool"),
+        (".kd-helplines", "the help lines"),
+        (".kd-sources", "a sources line"),
+        ("figure", "a visual"),
+    ):
         if not main.select_one(selector):
             problems.append(f"no {what}")
     headings = [h.get_text(" ").strip() for h in main.find_all("h2")]
@@ -131,12 +144,20 @@ def test_structure_for_plain_language(site, handout):
 
 def test_the_structure_check_catches_a_bare_page(tmp_path):
     page = tmp_path / "p.html"
-    page.write_text('<div itemprop="articleBody"><h2>Background</h2><h2>History</h2>'
-                    '<ul><li>no stop</li></ul>'
-                    '<figure><img src="x.svg"></figure></div>')
+    page.write_text(
+        '<div itemprop="articleBody"><h2>Background</h2><h2>History</h2>'
+        "<ul><li>no stop</li></ul>"
+        '<figure><img src="x.svg"></figure></div>'
+    )
     problems = " ".join(structure_problems(page))
-    for expected in ("no a main-message box", "no a fill-in tool", "not questions",
-                     "without a full stop", "without alt text", "without a caption"):
+    for expected in (
+        "no a main-message box",
+        "no a fill-in tool",
+        "not questions",
+        "without a full stop",
+        "without alt text",
+        "without a caption",
+    ):
         assert expected in problems
 
 
@@ -203,18 +224,29 @@ def test_the_print_measures_catch_seeded_faults(tmp_path):
     from weasyprint import HTML
 
     bad = tmp_path / "bad.pdf"
-    HTML(string='<html lang="en"><head><title>T</title><style>@page { size: letter; margin: '
-                '0.2in } body { font-size: 8pt }</style></head><body><p>Updated 2026-11-26. '
-                + "A line of text that runs all the way across the page. " * 40
-                + "</p></body></html>").write_pdf(bad, pdf_variant="pdf/ua-1")
+    HTML(
+        string='<html lang="en"><head><title>T</title><style>@page { size: letter; margin: '
+        "0.2in } body { font-size: 8pt }</style></head><body><p>Updated 2026-11-26. "
+        + "A line of text that runs all the way across the page. " * 40
+        + "</p></body></html>"
+    ).write_pdf(bad, pdf_variant="pdf/ua-1")
     problems = " ".join(print_problems(bad, 2, 10.0, 13.0))
-    for expected in ("from an edge", "text at 8.0 pt", "no body text at 13.0 pt", "1 pages",
-                     "no fill-in fields on page 1", "figures without alt text",
-                     "not on page 1", "a date in numbers"):
+    for expected in (
+        "from an edge",
+        "text at 8.0 pt",
+        "no body text at 13.0 pt",
+        "1 pages",
+        "no fill-in fields on page 1",
+        "figures without alt text",
+        "not on page 1",
+        "a date in numbers",
+    ):
         assert expected in problems, expected
     wide = tmp_path / "wide.pdf"
-    HTML(string='<html><style>@page { size: letter; margin: 0.6in } body { font-size: 9pt }'
-                "</style><p>" + "word " * 800 + "</p></html>").write_pdf(wide)
+    HTML(
+        string="<html><style>@page { size: letter; margin: 0.6in } body { font-size: 9pt }"
+        "</style><p>" + "word " * 800 + "</p></html>"
+    ).write_pdf(wide)
     assert any("characters (45 to 75)" in p for p in print_problems(wide, 9, 1, 9.0))
 
 
@@ -227,8 +259,9 @@ def test_handouts_cite_only_primary_sources(site):
         page = (site.html / "handouts" / f"{handout}.html").read_text()
         cited = set(re.findall(r'id="footcite-([^"]+)"', page))
         assert cited, handout
-        assert {k: kinds.get(k) for k in cited if kinds.get(k) not in
-                ("peer-reviewed", "government")} == {}, handout
+        assert {
+            k: kinds.get(k) for k in cited if kinds.get(k) not in ("peer-reviewed", "government")
+        } == {}, handout
 
 
 # -- QR code ---------------------------------------------------------------------------------------
@@ -239,8 +272,9 @@ def decode_qr(pdf: Path, tmp_path: Path) -> list[str]:
     from PIL import Image
 
     png = tmp_path / "page"
-    subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(pdf), str(png)],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(pdf), str(png)], check=True
+    )
     image = Image.open(next(tmp_path.glob("page*.png")))
     return [r.text for r in zxingcpp.read_barcodes(image)]
 

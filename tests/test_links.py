@@ -32,7 +32,9 @@ def external_links_in_html(page: Path) -> list[str]:
 def external_links_in_pdf(path: Path) -> list[str]:
     with pikepdf.open(path) as pdf:
         return [
-            str(annot.A.URI) for page in pdf.pages for annot in page.get("/Annots", [])
+            str(annot.A.URI)
+            for page in pdf.pages
+            for annot in page.get("/Annots", [])
             if "/A" in annot and "/URI" in annot.A
         ]
 
@@ -43,12 +45,18 @@ def test_the_policy_catches_each_seeded_fault():
     assert url_problems("tel:+18002221222", allowed, tracking) == []
     assert any("not https" in p for p in url_problems("http://www.cdc.gov/x", allowed, tracking))
     assert any("allow-list" in p for p in url_problems("https://evil.example/x", allowed, tracking))
-    assert any("tracking parameter 'utm_source'" in p for p in url_problems(
-        "https://www.cdc.gov/x?utm_source=t", allowed, tracking))
-    assert any("tracking parameter 'fbclid'" in p for p in url_problems(
-        "https://www.nccih.nih.gov/health/kratom?fbclid=1", allowed, tracking))
-    assert any("https://doi.org/" in p for p in url_problems(
-        "https://dx.doi.org/10.1/x", allowed, tracking))
+    assert any(
+        "tracking parameter 'utm_source'" in p
+        for p in url_problems("https://www.cdc.gov/x?utm_source=t", allowed, tracking)
+    )
+    assert any(
+        "tracking parameter 'fbclid'" in p
+        for p in url_problems("https://www.nccih.nih.gov/health/kratom?fbclid=1", allowed, tracking)
+    )
+    assert any(
+        "https://doi.org/" in p
+        for p in url_problems("https://dx.doi.org/10.1/x", allowed, tracking)
+    )
 
 
 def test_the_bib_check_catches_seeded_faults(tmp_path):
@@ -138,8 +146,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 @contextmanager
 def link_server():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
-                              daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     try:
         yield server.server_port
@@ -159,10 +168,16 @@ def test_linkcheck_with_the_project_settings_against_loopback(build, copy_root, 
         for path in (src / "index.md", src / "data" / "refs.bib"):
             path.write_text(path.read_text().replace("localhost:7777", f"127.0.0.1:{port}"))
         app = build(src, "linkcheck", out=tmp_path / "out", **settings)
-    rows = [json.loads(line) for line in
-            (tmp_path / "out" / "linkcheck" / "output.json").read_text().splitlines()]
+    rows = [
+        json.loads(line)
+        for line in (tmp_path / "out" / "linkcheck" / "output.json").read_text().splitlines()
+    ]
     status = {row["uri"].rsplit("/", 1)[-1]: row["status"] for row in rows}
     assert {k: status[k] for k in ("good", "missing", "moved")} == {
-        "good": "working", "missing": "broken", "moved": "redirected"}
-    assert re.search(r"data/refs\.bib:\d+: WARNING: entry 'gone2021': broken link",
-                     warnings_of(app)), warnings_of(app)
+        "good": "working",
+        "missing": "broken",
+        "moved": "redirected",
+    }
+    assert re.search(
+        r"data/refs\.bib:\d+: WARNING: entry 'gone2021': broken link", warnings_of(app)
+    ), warnings_of(app)

@@ -18,7 +18,6 @@ from helpers import published_pdfs, tree_of
 
 from kratom_docs import config
 
-
 pytestmark = pytest.mark.slow
 
 
@@ -30,8 +29,11 @@ def state(app) -> dict:
         soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
         links[page.name] = sorted(a["href"] for a in soup.select(".kd-downloads a[href$='.pdf']"))
     mirror = out.parent / "handouts"
-    return {"links": links, "site": tree_of(out), "mirror": tree_of(mirror) if mirror.is_dir()
-            else {}}
+    return {
+        "links": links,
+        "site": tree_of(out),
+        "mirror": tree_of(mirror) if mirror.is_dir() else {},
+    }
 
 
 def incremental_equals_clean(build, project, tmp_path, steps) -> None:
@@ -41,18 +43,22 @@ def incremental_equals_clean(build, project, tmp_path, steps) -> None:
         app = build(project, pdf=True, out=inc, **overrides)
     clean = build(project, pdf=True, out=tmp_path / "clean", freshenv=True, **steps[-1])
     assert warnings_of(app) == warnings_of(clean) or (
-        bool(app._warncount) == bool(clean._warncount)), warnings_of(app)
+        bool(app._warncount) == bool(clean._warncount)
+    ), warnings_of(app)
     assert state(app) == state(clean)
 
 
-@pytest.mark.parametrize("steps", [
-    pytest.param([{}, {"handout_paper_sizes": "letter,a4"}], id="paper sizes added"),
-    pytest.param([{"handout_paper_sizes": "letter,a4"}, {}], id="paper size dropped"),
-    pytest.param([{}, {"handout_pdf": "0"}], id="PDFs turned off"),
-    pytest.param([{"handout_pdf": "0"}, {}], id="PDFs turned on"),
-    pytest.param([{}, {"handout_large_print": "1"}], id="large print added"),
-    pytest.param([{}, {"handout_date": "1800000000"}], id="new date"),
-])
+@pytest.mark.parametrize(
+    "steps",
+    [
+        pytest.param([{}, {"handout_paper_sizes": "letter,a4"}], id="paper sizes added"),
+        pytest.param([{"handout_paper_sizes": "letter,a4"}, {}], id="paper size dropped"),
+        pytest.param([{}, {"handout_pdf": "0"}], id="PDFs turned off"),
+        pytest.param([{"handout_pdf": "0"}, {}], id="PDFs turned on"),
+        pytest.param([{}, {"handout_large_print": "1"}], id="large print added"),
+        pytest.param([{}, {"handout_date": "1800000000"}], id="new date"),
+    ],
+)
 def test_an_incremental_build_equals_a_clean_one(build, project, tmp_path, steps):
     incremental_equals_clean(build, project, tmp_path, steps)
 
@@ -121,8 +127,10 @@ def test_the_html_check_runs_before_anything_is_published(build, copy_root, tmp_
     """Seeded fault: a template override drops the disclaimer; no PDF may be published."""
     src = copy_root("no-disclaimer")
     app = build(src, pdf=True, out=tmp_path / "out", handout_pdf="1")
-    assert "the required disclaimer could not be placed on page handouts/sample.html" in \
-        warnings_of(app)
+    assert (
+        "the required disclaimer could not be placed on page handouts/sample.html"
+        in warnings_of(app)
+    )
     assert not published_pdfs(tmp_path / "out")
 
 
@@ -143,16 +151,25 @@ def test_an_unchanged_rebuild_reports_no_configuration_change(build, project, tm
     assert "0 added, 0 changed, 0 removed" in status
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"handout_paper_sizes": "b5"},
-     "conf.py: handout_paper_sizes: unknown paper size b5; use letter and/or a4"),
-    ({"handout_max_pages": 0}, "conf.py: handout_max_pages: must be 1 or more, not 0"),
-    ({"review_today": "soon"}, "conf.py: review_today: must be an ISO date"),
-    ({"review_overdue": "ignore"}, "conf.py: review_overdue: must be one of warn, banner"),
-    ({"project_url": "http://example.org"}, "conf.py: project_url: must be an https:// address"),
-])
-def test_a_bad_option_is_a_plain_error_and_prints_nothing(build, project, tmp_path, overrides,
-                                                          message):
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            {"handout_paper_sizes": "b5"},
+            "conf.py: handout_paper_sizes: unknown paper size b5; use letter and/or a4",
+        ),
+        ({"handout_max_pages": 0}, "conf.py: handout_max_pages: must be 1 or more, not 0"),
+        ({"review_today": "soon"}, "conf.py: review_today: must be an ISO date"),
+        ({"review_overdue": "ignore"}, "conf.py: review_overdue: must be one of warn, banner"),
+        (
+            {"project_url": "http://example.org"},
+            "conf.py: project_url: must be an https:// address",
+        ),
+    ],
+)
+def test_a_bad_option_is_a_plain_error_and_prints_nothing(
+    build, project, tmp_path, overrides, message
+):
     app = build(project, pdf=True, out=tmp_path / "out", **overrides)
     assert message in warnings_of(app)
     assert not published_pdfs(tmp_path / "out")
@@ -172,26 +189,34 @@ def test_the_pdf_date_comes_from_the_last_commit_without_source_date_epoch(monke
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     repo = tmp_path / "repo"
     repo.mkdir()
-    env = {"GIT_AUTHOR_DATE": "2026-03-04T05:06:07Z", "GIT_COMMITTER_DATE": "2026-03-04T05:06:07Z",
-           "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.org",
-           "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.org", "HOME": str(tmp_path)}
+    env = {
+        "GIT_AUTHOR_DATE": "2026-03-04T05:06:07Z",
+        "GIT_COMMITTER_DATE": "2026-03-04T05:06:07Z",
+        "GIT_AUTHOR_NAME": "a",
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": "a",
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+        "HOME": str(tmp_path),
+    }
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
-    subprocess.run(["git", "commit", "-q", "--allow-empty", "-m", "x"], cwd=repo, check=True,
-                   env=env)
+    subprocess.run(
+        ["git", "commit", "-q", "--allow-empty", "-m", "x"], cwd=repo, check=True, env=env
+    )
     assert config._build_date("", repo).isoformat() == "2026-03-04T05:06:07+00:00"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")
     assert config._build_date("", repo).isoformat() == "2026-11-26T00:00:00+00:00"
 
 
-def test_printing_leaves_no_font_folders_in_the_temp_folder(build, project, tmp_path,
-                                                            monkeypatch):
+def test_printing_leaves_no_font_folders_in_the_temp_folder(build, project, tmp_path, monkeypatch):
     import tempfile
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     monkeypatch.setenv("TMPDIR", str(scratch))
-    app = build(project, pdf=True, out=tmp_path / "out", handout_workers=2, handout_paper_sizes="letter,a4")
+    app = build(
+        project, pdf=True, out=tmp_path / "out", handout_workers=2, handout_paper_sizes="letter,a4"
+    )
     assert app.statuscode == 0
     assert [p.name for p in scratch.iterdir() if p.name.startswith("weasyprint-")] == []
 
@@ -223,8 +248,9 @@ def test_a_failed_build_keeps_the_pdfs_of_the_last_good_one(build, project, tmp_
     build(project, pdf=True, out=out)
     before = {p: p.read_bytes() for p in published_pdfs(out)}
     page = project / "handouts" / "sample.md"
-    page.write_text(page.read_text().replace("Short and clear.", "Changed.") +
-                    "\n```{nosuchdirective}\n```\n")
+    page.write_text(
+        page.read_text().replace("Short and clear.", "Changed.") + "\n```{nosuchdirective}\n```\n"
+    )
     app = build(project, pdf=True, out=out)
     assert app._warncount
     assert {p: p.read_bytes() for p in published_pdfs(out)} == before
@@ -255,8 +281,7 @@ def test_test_roots_are_self_contained():
         assert not any(p.is_symlink() for p in root.rglob("*")), root.name
 
 
-def test_sequences_of_edits_and_options_end_where_a_clean_build_starts(build, project,
-                                                                       tmp_path):
+def test_sequences_of_edits_and_options_end_where_a_clean_build_starts(build, project, tmp_path):
     """A property-style check: any order of these changes, then a clean build, agree."""
     import random
 
@@ -274,7 +299,7 @@ def test_sequences_of_edits_and_options_end_where_a_clean_build_starts(build, pr
     out = tmp_path / "inc"
     overrides: dict = {}
     for _ in range(5):
-        name, change = rng.choice(changes)
+        _name, change = rng.choice(changes)
         if callable(change):
             change()
         else:

@@ -10,7 +10,6 @@ from helpers import disclaimer_text, needs_poppler, pdf_problems, task
 
 from kratom_docs import engine
 
-
 pytestmark = pytest.mark.slow  # every test here prints a PDF
 
 
@@ -23,20 +22,30 @@ def test_a_good_handout_is_written_and_passes_every_check(tmp_path):
     t = task(tmp_path, "<p>Short.</p>")
     result = engine.render(t)
     assert result["problems"] == [] and written(result, t)
-    assert pdf_problems(Path(t.pdf), disclaimer=disclaimer_text(), paper="letter",
-                        max_pages=2) == []
+    assert (
+        pdf_problems(Path(t.pdf), disclaimer=disclaimer_text(), paper="letter", max_pages=2) == []
+    )
 
 
-@pytest.mark.parametrize(("body", "kwargs", "expected"), [
-    ("<p>Short.</p>", {"footer": False}, "the disclaimer is missing from printed page 1"),
-    ("<p>Long text.</p>" * 400, {}, "this edition must fit 2: shorten it"),
-    ('<p style="margin-left: -0.5in">Too close to the edge.</p>', {},
-     "text is less than 0.5 in from the paper's edge"),
-    ('<div style="width: 1in"><p>Unbreakablewordthatisfarwiderthanitsbox</p></div>', {},
-     "text runs out of its box"),
-    ('<p style="colr: red">A typo in a style.</p>', {}, "WeasyPrint: Ignored"),
-    ('<img src="missing.png" alt="x">', {}, "refused to load file://"),
-])
+@pytest.mark.parametrize(
+    ("body", "kwargs", "expected"),
+    [
+        ("<p>Short.</p>", {"footer": False}, "the disclaimer is missing from printed page 1"),
+        ("<p>Long text.</p>" * 400, {}, "this edition must fit 2: shorten it"),
+        (
+            '<p style="margin-left: -0.5in">Too close to the edge.</p>',
+            {},
+            "text is less than 0.5 in from the paper's edge",
+        ),
+        (
+            '<div style="width: 1in"><p>Unbreakablewordthatisfarwiderthanitsbox</p></div>',
+            {},
+            "text runs out of its box",
+        ),
+        ('<p style="colr: red">A typo in a style.</p>', {}, "WeasyPrint: Ignored"),
+        ('<img src="missing.png" alt="x">', {}, "refused to load file://"),
+    ],
+)
 def test_each_check_catches_its_seeded_fault(tmp_path, body, kwargs, expected):
     t = task(tmp_path, body, **kwargs)
     result = engine.render(t)
@@ -74,7 +83,8 @@ def test_the_pdf_check_catches_each_seeded_fault(tmp_path):
 
     no_footer = tmp_path / "nofooter.pdf"
     HTML(string="<html lang=en><title>T</title><p>x</p></html>").write_pdf(
-        no_footer, pdf_variant="pdf/ua-1")
+        no_footer, pdf_variant="pdf/ua-1"
+    )
     assert "page 1: no disclaimer" in pdf_problems(no_footer, **check)
 
     stripped = tmp_path / "no-fonts.pdf"

@@ -34,7 +34,7 @@ LOADERS = {
     "stylesheet": '<link rel="stylesheet" href="{url}x.css">',
     "import": '<style>@import url("{url}x.css");</style>',
     "css url": '<p style="background: url({url}x.png)">text</p>',
-    "font-face": '<style>@font-face {{ font-family: X; src: url({url}x.ttf); }} p {{ font-family: X }}</style><p>x</p>',
+    "font-face": "<style>@font-face {{ font-family: X; src: url({url}x.ttf); }} p {{ font-family: X }}</style><p>x</p>",
     "object": '<object data="{url}x.svg" type="image/svg+xml"></object>',
     "embed": '<embed src="{url}x.svg">',
     "attachment": '<a rel="attachment" href="{url}x.txt">attached</a>',
@@ -64,20 +64,36 @@ def test_nothing_is_fetched_from_the_network(tmp_path, kind):
 @pytest.mark.parametrize("kind", LOADERS)
 def test_no_local_file_outside_the_project_is_read_or_attached(tmp_path, sentinel, kind):
     url = sentinel.parent.as_uri() + "/"
-    html = LOADERS[kind].format(url=url).replace("x.png", "secret.png").replace(
-        "x.txt", "secret.png").replace("x.css", "secret.png").replace("x.svg", "secret.png")
+    html = (
+        LOADERS[kind]
+        .format(url=url)
+        .replace("x.png", "secret.png")
+        .replace("x.txt", "secret.png")
+        .replace("x.css", "secret.png")
+        .replace("x.svg", "secret.png")
+    )
     html = html.replace("x.ttf", "secret.png")
     result = engine.render(task(tmp_path, html))
     if kind in NEVER_FETCHED:
-        assert b"SECRET-SENTINEL" not in Path(result.get("pdf", "/nonexistent")).read_bytes() \
-            if Path(result.get("pdf", "/nonexistent")).is_file() else True
+        assert (
+            b"SECRET-SENTINEL" not in Path(result.get("pdf", "/nonexistent")).read_bytes()
+            if Path(result.get("pdf", "/nonexistent")).is_file()
+            else True
+        )
         return
     assert any("refused to load file://" in p for p in result["problems"]), result
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("url", ["file:///proc/self/environ", "file:///etc/passwd",
-                                 "data:text/plain;base64,U0VDUkVU", "ftp://127.0.0.1/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///proc/self/environ",
+        "file:///etc/passwd",
+        "data:text/plain;base64,U0VDUkVU",
+        "ftp://127.0.0.1/x",
+    ],
+)
 def test_attachments_of_system_files_are_refused(tmp_path, url):
     t = task(tmp_path, f'<a rel="attachment" href="{url}">.</a>')
     result = engine.render(t)
@@ -91,17 +107,25 @@ def test_a_pdf_never_carries_an_attachment_even_of_a_project_file(tmp_path):
     image.parent.mkdir()
     image.write_bytes(b"\x89PNG\r\n\x1a\n")
     virtual = str(tmp_path / "site" / "_images" / "a.png")
-    policy = FetchPolicy(folders=(str(HERE / "fonts"), str(HERE / "static")),
-                         files={virtual: str(image)}, source_root=str(tmp_path / "src"))
-    result = engine.render(task(tmp_path, '<a rel="attachment" href="../_images/a.png">a</a>',
-                                policy=policy))
-    assert "it asks to attach a file to the PDF; handouts carry no attachments" in \
-        result["problems"]
+    policy = FetchPolicy(
+        folders=(str(HERE / "fonts"), str(HERE / "static")),
+        files={virtual: str(image)},
+        source_root=str(tmp_path / "src"),
+    )
+    result = engine.render(
+        task(tmp_path, '<a rel="attachment" href="../_images/a.png">a</a>', policy=policy)
+    )
+    assert (
+        "it asks to attach a file to the PDF; handouts carry no attachments" in result["problems"]
+    )
 
 
 def test_the_policy_serves_only_the_project_files():
-    policy = FetchPolicy(folders=(str(HERE / "fonts"),), files={"/site/_images/a.png": "/etc/passwd"},
-                         source_root=str(HERE))
+    policy = FetchPolicy(
+        folders=(str(HERE / "fonts"),),
+        files={"/site/_images/a.png": "/etc/passwd"},
+        source_root=str(HERE),
+    )
     font = next((HERE / "fonts").glob("*.ttf"))
     assert policy.resolve(font.as_uri())[0] == "font/ttf"
     assert policy.resolve((HERE / "fonts" / ".." / "clinic.py").as_uri()) is None
@@ -129,8 +153,7 @@ SOURCE_FAULTS = {
 
 
 @pytest.mark.parametrize("kind", SOURCE_FAULTS)
-def test_sources_that_load_from_elsewhere_fail_with_file_and_line(build, project, tmp_path,
-                                                                  kind):
+def test_sources_that_load_from_elsewhere_fail_with_file_and_line(build, project, tmp_path, kind):
     page = project / "handouts" / "sample.md"
     with loopback() as (base, requests):
         page.write_text(page.read_text() + "\n\n" + SOURCE_FAULTS[kind].format(url=base) + "\n")
@@ -164,11 +187,12 @@ def test_an_image_from_outside_the_project_is_an_error(build, project, tmp_path,
 
 def test_an_svg_in_the_sources_that_refers_outside_is_an_error(build, project, tmp_path):
     svg = project / "handouts" / "steps.svg"
-    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/'
-                   'xlink"><image xlink:href="https://tracker.example/p.png"/></svg>')
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/'
+        'xlink"><image xlink:href="https://tracker.example/p.png"/></svg>'
+    )
     app = build(project, out=tmp_path / "out")
-    assert "refers to something outside itself" in warnings_of(app) or \
-        "<image>" in warnings_of(app)
+    assert "refers to something outside itself" in warnings_of(app) or "<image>" in warnings_of(app)
     assert published_pdfs(tmp_path / "out") == []
 
 

@@ -47,8 +47,10 @@ def test_every_handout_has_every_pdf(site):
 @pytest.mark.parametrize("edition", EDITIONS)
 def test_every_pdf_page_passes(site, handout, paper, edition):
     pdf = site.handouts / f"{handout}{edition}-{paper}.pdf"
-    assert pdf_problems(pdf, disclaimer=disclaimer_text(), paper=paper,
-                        max_pages=EDITIONS[edition]) == []
+    assert (
+        pdf_problems(pdf, disclaimer=disclaimer_text(), paper=paper, max_pages=EDITIONS[edition])
+        == []
+    )
 
 
 def test_handout_pages_offer_their_pdfs(site):

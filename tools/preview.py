@@ -24,13 +24,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("/tmp/preview"))
     parser.add_argument("--dpi", type=int, default=60)
-    parser.add_argument("-D", dest="overrides", action="append", default=[],
-                        metavar="name=value", help="a conf.py value, as with sphinx-build -D")
+    parser.add_argument(
+        "-D",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="name=value",
+        help="a conf.py value, as with sphinx-build -D",
+    )
     args = parser.parse_args()
     overrides = dict(item.split("=", 1) for item in args.overrides)
     build = args.out / "_build"
-    app = Sphinx(str(REPO), str(REPO), str(build / "handouts"), str(build / "doctrees"),
-                 "handouts", confoverrides=overrides, status=None, warning=sys.stderr)
+    app = Sphinx(
+        str(REPO),
+        str(REPO),
+        str(build / "handouts"),
+        str(build / "doctrees"),
+        "handouts",
+        confoverrides=overrides,
+        status=None,
+        warning=sys.stderr,
+    )
     app.build()
     printed = getattr(app, "kratom_printed", None) or {}
     for old in args.out.glob("*.p*"):
@@ -43,11 +57,15 @@ def main() -> int:
         name = job.filename if source == result.pdf else job.filename[:-4] + ".failed.pdf"
         target = args.out / name
         shutil.copyfile(source, target)
-        print(f"{target}: {result.pages} pages" + (f"; {len(result.problems)} problem(s)"
-                                                   if result.problems else ""))
+        print(
+            f"{target}: {result.pages} pages"
+            + (f"; {len(result.problems)} problem(s)" if result.problems else "")
+        )
         if shutil.which("pdftoppm"):
-            subprocess.run(["pdftoppm", "-r", str(args.dpi), "-png", str(target),
-                            str(target.with_suffix(""))], check=False)
+            subprocess.run(
+                ["pdftoppm", "-r", str(args.dpi), "-png", str(target), str(target.with_suffix(""))],
+                check=False,
+            )
     return 0
 
 

@@ -16,9 +16,11 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 #: What is not the page's own prose.
-LEAVE_OUT = ("section#sources, section#references, .kd-helplines, .kd-sources, h1, h2, h3, "
-             ".admonition-title, .headerlink, .kd-fill-in, .footnote-list, .footnote-reference, "
-             "figcaption .caption-number, table, .kd-review, .kd-downloads")
+LEAVE_OUT = (
+    "section#sources, section#references, .kd-helplines, .kd-sources, h1, h2, h3, "
+    ".admonition-title, .headerlink, .kd-fill-in, .footnote-list, .footnote-reference, "
+    "figcaption .caption-number, table, .kd-review, .kd-downloads"
+)
 
 
 def textstat():
@@ -65,9 +67,11 @@ def main(paths: list[str]) -> int:
     for name in paths:
         parts = sentences(Path(name))
         body = " ".join(parts)
-        print(f"{name}: FKGL {ts.flesch_kincaid_grade(body):.1f}, SMOG {ts.smog_index(body):.1f},"
-              f" FRE {ts.flesch_reading_ease(body):.1f}, {len(parts)} sentences, "
-              f"{len(body.split())} words, mean {len(body.split()) / max(1, len(parts)):.1f}")
+        print(
+            f"{name}: FKGL {ts.flesch_kincaid_grade(body):.1f}, SMOG {ts.smog_index(body):.1f},"
+            f" FRE {ts.flesch_reading_ease(body):.1f}, {len(parts)} sentences, "
+            f"{len(body.split())} words, mean {len(body.split()) / max(1, len(parts)):.1f}"
+        )
         for sentence in parts:
             words = len(sentence.split())
             grade = ts.flesch_kincaid_grade(sentence)

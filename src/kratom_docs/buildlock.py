@@ -2,9 +2,9 @@
 
 Two builds sharing a doctree folder would read and write the same environment, search index
 and PDFs. Before anything else, the output folders are checked: a read-only folder or a full
-disk gets a plain message first. The lock is taken at ``config-inited``, before Sphinx loads the pickled environment,
-and released when the build finishes (or, if the process dies, by the operating system). A
-second build waits for the first and says so.
+disk gets a plain message first. The lock is taken at ``config-inited``, before Sphinx loads
+the pickled environment, and released when the build finishes (or, if the process dies, by
+the operating system). A second build waits for the first and says so.
 """
 
 from __future__ import annotations
@@ -48,13 +48,18 @@ def check_output(app: Sphinx) -> None:
             probe.write_bytes(b"")
             probe.unlink()
         except OSError as error:
-            messages.error(f"cannot write to {folder}: {error.strerror}; fix it or build into "
-                           "another folder", "output")
+            messages.error(
+                f"cannot write to {folder}: {error.strerror}; fix it or build into another folder",
+                "output",
+            )
             continue
         free = shutil.disk_usage(folder).free
         if free < MIN_FREE:
-            messages.error(f"only {free // 1024 // 1024} MB free on the disk that holds "
-                           f"{folder}; free some space", "output")
+            messages.error(
+                f"only {free // 1024 // 1024} MB free on the disk that holds "
+                f"{folder}; free some space",
+                "output",
+            )
 
 
 def acquire(app: Sphinx, config: Config) -> None:

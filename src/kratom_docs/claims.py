@@ -29,8 +29,16 @@ if TYPE_CHECKING:
 VERDICTS = ("supported", "partly supported", "not established", "contradicted")
 STRENGTHS = ("strong", "moderate", "weak", "none")
 TOPICS = ("mechanism", "addiction", "safety", "hair")
-FIELDS = {"id": str, "topic": str, "claim": str, "verdict": str, "strength": str,
-          "reason": str, "plain": str, "cite": list}
+FIELDS = {
+    "id": str,
+    "topic": str,
+    "claim": str,
+    "verdict": str,
+    "strength": str,
+    "reason": str,
+    "plain": str,
+    "cite": list,
+}
 
 
 def load(path: Path) -> dict[str, dict]:
@@ -68,13 +76,19 @@ def check_citations(app: Sphinx) -> None:
     for claim in claims.values():
         missing = [k for k in claim["cite"] if k not in known]
         for key in missing:
-            messages.error(f"claim {claim['id']!r} cites {key!r}, which is not in the "
-                           "bibliography", "data", location=f"{path}:{claim['line']}")
+            messages.error(
+                f"claim {claim['id']!r} cites {key!r}, which is not in the bibliography",
+                "data",
+                location=f"{path}:{claim['line']}",
+            )
         cited = [known[k] for k in claim["cite"] if k in known]
         if cited and not any(e.kind in ("peer-reviewed", "government") for e in cited):
-            messages.error(f"claim {claim['id']!r}: its verdict cites no primary source "
-                           "(peer-reviewed or government)", "data",
-                           location=f"{path}:{claim['line']}")
+            messages.error(
+                f"claim {claim['id']!r}: its verdict cites no primary source "
+                "(peer-reviewed or government)",
+                "data",
+                location=f"{path}:{claim['line']}",
+            )
 
 
 def _md(text: str) -> str:
@@ -89,21 +103,37 @@ def _cite(keys: list[str]) -> str:
 
 
 def verdict_label(claim: dict) -> str:
-    return str({"supported": en("Supported"), "partly supported": en("Partly supported"),
-                "not established": en("Not established"), "contradicted": en("Contradicted")}[
-        claim["verdict"]])
+    return str(
+        {
+            "supported": en("Supported"),
+            "partly supported": en("Partly supported"),
+            "not established": en("Not established"),
+            "contradicted": en("Contradicted"),
+        }[claim["verdict"]]
+    )
 
 
 def plain_verdict(claim: dict) -> str:
     """The verdict in a patient's words."""
-    return str({"supported": en("True"), "partly supported": en("Partly true"),
-                "not established": en("Not known"), "contradicted": en("Not true")}[
-        claim["verdict"]])
+    return str(
+        {
+            "supported": en("True"),
+            "partly supported": en("Partly true"),
+            "not established": en("Not known"),
+            "contradicted": en("Not true"),
+        }[claim["verdict"]]
+    )
 
 
 def strength_label(claim: dict) -> str:
-    return str({"strong": en("Strong"), "moderate": en("Moderate"), "weak": en("Weak"),
-                "none": en("No evidence")}[claim["strength"]])
+    return str(
+        {
+            "strong": en("Strong"),
+            "moderate": en("Moderate"),
+            "weak": en("Weak"),
+            "none": en("No evidence"),
+        }[claim["strength"]]
+    )
 
 
 class _ClaimsDirective(SphinxDirective):
@@ -170,8 +200,10 @@ class ClaimDirective(_ClaimsDirective):
             if c["verdict"] == "supported":
                 text = f"**{en('It is true:')}** {_md(c['claim'])} {_md(c['plain'])}"
             else:
-                text = (f"**{en('You may hear:')}** {_md(c['claim'])}\n\n"
-                        f"**{en('Is it true?')}** {plain_verdict(c)}. {_md(c['plain'])}")
+                text = (
+                    f"**{en('You may hear:')}** {_md(c['claim'])}\n\n"
+                    f"**{en('Is it true?')}** {plain_verdict(c)}. {_md(c['plain'])}"
+                )
         else:
             text = (
                 f"**{en('Claim:')}** {_md(c['claim'])}\n\n"

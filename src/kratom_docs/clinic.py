@@ -81,8 +81,10 @@ def _text_problems(field: str, value: str) -> list[str]:
         elif category in ("Cf", "Co", "Cn", "Zl", "Zp"):
             problems.append(f"[clinic] {field}: contains an invisible character ({label})")
         elif char != " " and code not in printable_characters():
-            problems.append(f"[clinic] {field}: the handout font cannot print {char!r} "
-                            f"({label}); write it with other characters")
+            problems.append(
+                f"[clinic] {field}: the handout font cannot print {char!r} "
+                f"({label}); write it with other characters"
+            )
     return problems
 
 
@@ -112,15 +114,19 @@ def _website_problems(value: str) -> list[str]:
 def _logo(value: str, source: Path) -> tuple[Logo | None, list[str]]:
     where = "[clinic] logo"
     if Path(value).is_absolute() or value.startswith("~"):
-        return None, [f"{where}: give the file name relative to {source.name}, not an "
-                      f"absolute path ({value!r})"]
+        return None, [
+            f"{where}: give the file name relative to {source.name}, not an "
+            f"absolute path ({value!r})"
+        ]
     folder = source.parent.resolve()
     logo = (source.parent / value).resolve()
     try:
         logo.relative_to(folder)
     except ValueError:
-        return None, [f"{where}: {value!r} is outside the clinic file's folder {folder}; "
-                      "put the logo next to the clinic file"]
+        return None, [
+            f"{where}: {value!r} is outside the clinic file's folder {folder}; "
+            "put the logo next to the clinic file"
+        ]
     if not logo.is_file():
         return None, [f"{where}: file not found: {logo}"]
     if logo.stat().st_size > MAX_LOGO:
@@ -192,8 +198,12 @@ def load(path: Path) -> tuple[Clinic | None, list[str]]:
     if problems:
         return None, problems
     return Clinic(
-        name=values["name"], phone=values["phone"], address=values.get("address", ""),
-        website=values.get("website", ""), logo=logo, slug=slugify(values["name"]),
+        name=values["name"],
+        phone=values["phone"],
+        address=values.get("address", ""),
+        website=values.get("website", ""),
+        logo=logo,
+        slug=slugify(values["name"]),
     ), []
 
 
@@ -219,8 +229,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return 2
     assert info is not None
-    print(f"{args[0]}: OK ({info.name}, {info.phone}); `make handouts CLINIC={args[0]}` "
-          f"puts the handouts in _build/handouts/clinic-{info.slug}/")
+    print(
+        f"{args[0]}: OK ({info.name}, {info.phone}); `make handouts CLINIC={args[0]}` "
+        f"puts the handouts in _build/handouts/clinic-{info.slug}/"
+    )
     return 0
 
 

@@ -18,11 +18,11 @@ import datetime as dt
 import os
 import re
 import subprocess
-from urllib.parse import urlsplit
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from . import messages
 
@@ -77,7 +77,9 @@ def _papers(value: Any) -> tuple[str, ...]:
     sizes = tuple(dict.fromkeys(str(n).strip().lower() for n in names if str(n).strip()))
     unknown = [s for s in sizes if s not in PAPER_SIZES]
     if unknown:
-        raise Invalid(f"unknown paper size {', '.join(unknown)}; use {' and/or '.join(PAPER_SIZES)}")
+        raise Invalid(
+            f"unknown paper size {', '.join(unknown)}; use {' and/or '.join(PAPER_SIZES)}"
+        )
     if not sizes:
         raise Invalid("give at least one paper size")
     return sizes
@@ -128,62 +130,112 @@ def _https_or_empty(value: Any) -> str:
 
 
 def option(default: Any, rebuild: str, help: str, check: Callable[[Any], Any]) -> Any:
-    return field(default_factory=lambda: default,
-                 metadata={"rebuild": rebuild, "help": help, "check": check})
+    return field(
+        default_factory=lambda: default, metadata={"rebuild": rebuild, "help": help, "check": check}
+    )
 
 
 @dataclass
 class Options:
     """The extension's options, as written in ``conf.py``."""
 
-    disclaimer_file: str = option("data/disclaimer.yaml", "env", "YAML file with the "
-                                  "disclaimer per language (keys: short, full).", _text)
+    disclaimer_file: str = option(
+        "data/disclaimer.yaml",
+        "env",
+        "YAML file with the disclaimer per language (keys: short, full).",
+        _text,
+    )
     claims_file: str = option("data/claims.yaml", "env", "YAML list of checked claims.", _text)
-    helplines_file: str = option("data/helplines.yaml", "env", "YAML list of help lines.",
-                                 _text)
-    facts_file: str = option("data/facts.yaml", "env", "YAML list of time-sensitive facts "
-                             "with the date they were last checked.", _text)
-    review_max_months: int = option(12, "env", "Longest allowed gap between last_reviewed and "
-                                    "next_review.", _count(1))
-    review_today: str = option("", "", "ISO date used as 'today' for review and re-check "
-                               "dates (empty: the real date).", _iso_day)
-    review_overdue: str = option("warn", "", "What a page past its review date does to the "
-                                 "build: 'warn' (a warning, which fails -W builds) or 'banner' "
-                                 "(only the banner on the page and handout; for hosted builds "
-                                 "that must publish an urgent fix).", _choice("warn", "banner"))
-    handout_dir: str = option("handouts", "env", "Source folder holding one file per handout.",
-                              _text)
+    helplines_file: str = option("data/helplines.yaml", "env", "YAML list of help lines.", _text)
+    facts_file: str = option(
+        "data/facts.yaml",
+        "env",
+        "YAML list of time-sensitive facts with the date they were last checked.",
+        _text,
+    )
+    review_max_months: int = option(
+        12, "env", "Longest allowed gap between last_reviewed and next_review.", _count(1)
+    )
+    review_today: str = option(
+        "",
+        "",
+        "ISO date used as 'today' for review and re-check dates (empty: the real date).",
+        _iso_day,
+    )
+    review_overdue: str = option(
+        "warn",
+        "",
+        "What a page past its review date does to the "
+        "build: 'warn' (a warning, which fails -W builds) or 'banner' "
+        "(only the banner on the page and handout; for hosted builds "
+        "that must publish an urgent fix).",
+        _choice("warn", "banner"),
+    )
+    handout_dir: str = option(
+        "handouts", "env", "Source folder holding one file per handout.", _text
+    )
     handout_pdf: bool = option(True, "html", "Print handout PDFs during HTML builds.", _flag)
-    handout_paper_sizes: list = option(["letter", "a4"], "html", "Paper sizes to print each "
-                                       "handout on: 'letter' and/or 'a4'.", _papers)
-    handout_large_print: bool = option(True, "html", "Also print an 18 pt large-print edition "
-                                       "of each handout.", _flag)
-    handout_max_pages: int = option(2, "", "Most pages a standard handout may have (one "
-                                    "sheet).", _count(1))
-    handout_large_print_max_pages: int = option(4, "", "Most pages a large-print handout may "
-                                                "have (two sheets).", _count(1))
-    handout_pdf_dir: str = option("../handouts", "", "Folder (relative to the output folder) "
-                                  "that also receives the PDFs; empty for none.", _text)
-    handout_clinic: str = option("", "", "Path to a clinic.toml for co-branded handouts.",
-                                 _text)
-    handout_workers: int = option(0, "", "Processes printing PDFs (0: one per CPU core).",
-                                  _count(0))
-    handout_publisher: str = option("", "", "Publisher named in the PDF metadata (default: "
-                                    "author).", _text)
-    handout_date: str = option("", "", "Date stamped into the PDFs: a Unix time or ISO date "
-                               "and time (empty: SOURCE_DATE_EPOCH, else the last commit's "
-                               "date).", _stamp)
-    site_languages: list = option(["en"], "html", "Languages of the site: the first is its "
-                                  "root, each other one is built into <root>/<code>/ and every "
-                                  "page links to its other editions.", _names)
-    project_url: str = option("", "html", "The project's public repository (https); pages "
-                              "link to it to report a problem (empty: from Read the Docs, "
-                              "else no link).", _https_or_empty)
-    link_allowed_domains: list = option([], "env", "Domains external links may point to (and "
-                                        "their subdomains).", _names)
+    handout_paper_sizes: list = option(
+        ["letter", "a4"],
+        "html",
+        "Paper sizes to print each handout on: 'letter' and/or 'a4'.",
+        _papers,
+    )
+    handout_large_print: bool = option(
+        True, "html", "Also print an 18 pt large-print edition of each handout.", _flag
+    )
+    handout_max_pages: int = option(
+        2, "", "Most pages a standard handout may have (one sheet).", _count(1)
+    )
+    handout_large_print_max_pages: int = option(
+        4, "", "Most pages a large-print handout may have (two sheets).", _count(1)
+    )
+    handout_pdf_dir: str = option(
+        "../handouts",
+        "",
+        "Folder (relative to the output folder) that also receives the PDFs; empty for none.",
+        _text,
+    )
+    handout_clinic: str = option("", "", "Path to a clinic.toml for co-branded handouts.", _text)
+    handout_workers: int = option(
+        0, "", "Processes printing PDFs (0: one per CPU core).", _count(0)
+    )
+    handout_publisher: str = option(
+        "", "", "Publisher named in the PDF metadata (default: author).", _text
+    )
+    handout_date: str = option(
+        "",
+        "",
+        "Date stamped into the PDFs: a Unix time or ISO date "
+        "and time (empty: SOURCE_DATE_EPOCH, else the last commit's "
+        "date).",
+        _stamp,
+    )
+    site_languages: list = option(
+        ["en"],
+        "html",
+        "Languages of the site: the first is its "
+        "root, each other one is built into <root>/<code>/ and every "
+        "page links to its other editions.",
+        _names,
+    )
+    project_url: str = option(
+        "",
+        "html",
+        "The project's public repository (https); pages "
+        "link to it to report a problem (empty: from Read the Docs, "
+        "else no link).",
+        _https_or_empty,
+    )
+    link_allowed_domains: list = option(
+        [], "env", "Domains external links may point to (and their subdomains).", _names
+    )
     link_tracking_parameters: list = option(
-        ["utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "s_cid", "src"], "env",
-        "Query parameters (or prefixes ending in '_') treated as tracking.", _names)
+        ["utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "s_cid", "src"],
+        "env",
+        "Query parameters (or prefixes ending in '_') treated as tracking.",
+        _names,
+    )
 
 
 @dataclass(frozen=True)
@@ -223,8 +275,13 @@ def register(app: Sphinx) -> None:
     for f in dataclasses.fields(Options):
         default = f.default_factory()  # type: ignore[misc]
         kinds = {list, tuple} if isinstance(default, list) else {type(default)}
-        app.add_config_value(f.name, default, f.metadata["rebuild"], types=frozenset(kinds),
-                             description=f.metadata["help"])
+        app.add_config_value(
+            f.name,
+            default,
+            f.metadata["rebuild"],
+            types=frozenset(kinds),
+            description=f.metadata["help"],
+        )
     app.connect("builder-inited", check, priority=100)
 
 
@@ -247,8 +304,12 @@ def _build_date(value: str, confdir: Path) -> dt.datetime:
     if not text:
         try:
             text = subprocess.run(
-                ["git", "log", "-1", "--format=%ct"], cwd=confdir, capture_output=True,
-                text=True, timeout=10, check=False,
+                ["git", "log", "-1", "--format=%ct"],
+                cwd=confdir,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
             ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             text = ""
@@ -268,8 +329,9 @@ def _project_url(value: str) -> str:
         return value
     # Read the Docs builds from a clone: its remote is the project's repository.
     remote = os.environ.get("READTHEDOCS_GIT_CLONE_URL", "")
-    match = re.match(r"^(?:https://|git@)(github\.com|gitlab\.com)[/:]([\w.-]+/[\w.-]+?)(?:\.git)?/?$",
-                     remote)
+    match = re.match(
+        r"^(?:https://|git@)(github\.com|gitlab\.com)[/:]([\w.-]+/[\w.-]+?)(?:\.git)?/?$", remote
+    )
     return f"https://{match.group(1)}/{match.group(2)}" if match else ""
 
 
@@ -288,8 +350,9 @@ def check(app: Sphinx) -> None:
         for problem in problems:
             messages.error(problem, "clinic")
         usable = usable and not problems
-    today = (dt.date.fromisoformat(values["review_today"]) if values["review_today"]
-             else dt.date.today())
+    today = (
+        dt.date.fromisoformat(values["review_today"]) if values["review_today"] else dt.date.today()
+    )
     own_host = urlsplit(app.config.html_baseurl or "").hostname or ""
     app.env.kratom_settings = Settings(  # type: ignore[attr-defined]
         disclaimer_file=confdir / values["disclaimer_file"],

@@ -53,13 +53,16 @@ def read_text(path: Path) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise DataError(f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
-                        "save the file as UTF-8") from None
+        raise DataError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[error.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
     bad = _BAD_CHARS.search(text)
     if bad:
         line = text[: bad.start()].count("\n") + 1
-        raise DataError(f"{path}:{line}: contains a control character "
-                        f"(U+{ord(bad.group()):04X}); remove it")
+        raise DataError(
+            f"{path}:{line}: contains a control character (U+{ord(bad.group()):04X}); remove it"
+        )
     return text
 
 

@@ -64,8 +64,10 @@ def load(path: Path, language: str) -> Disclaimer:
             f"(languages in the file: {', '.join(sorted(map(str, data)))})"
         )
     if not isinstance(entry, dict):
-        raise DataError(f"{path}: {language}: must hold the keys 'short' and 'full', "
-                        f"not a {type(entry).__name__}")
+        raise DataError(
+            f"{path}: {language}: must hold the keys 'short' and 'full', "
+            f"not a {type(entry).__name__}"
+        )
     for key in ("short", "full"):
         if not isinstance(entry.get(key), str) or not entry[key].strip():
             raise DataError(f"{path}: {language}.{key} is missing or empty")
@@ -120,8 +122,11 @@ def check_pages(app: Sphinx, exception: Exception | None) -> None:
         except OSError:
             continue  # not written by this builder (an excluded page, say)
         if marker not in page:
-            messages.error(f"the required disclaimer could not be placed on page "
-                           f"{path.relative_to(app.outdir).as_posix()}", "disclaimer")
+            messages.error(
+                f"the required disclaimer could not be placed on page "
+                f"{path.relative_to(app.outdir).as_posix()}",
+                "disclaimer",
+            )
             app.statuscode = 1
 
 

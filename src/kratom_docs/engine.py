@@ -79,10 +79,15 @@ def _layout_problems(document) -> list[str]:
             left, top = box.position_x, box.position_y
             right, bottom = left + box.width, top + box.height
             text = " ".join(box.text.split())[:40]
-            if left < EDGE - 0.5 or right > width - EDGE + 0.5 or top < EDGE - 0.5 \
-                    or bottom > height - EDGE + 0.5:
-                problems.append(f"page {number}: text is less than 0.5 in from the paper's "
-                                f"edge: {text!r}")
+            if (
+                left < EDGE - 0.5
+                or right > width - EDGE + 0.5
+                or top < EDGE - 0.5
+                or bottom > height - EDGE + 0.5
+            ):
+                problems.append(
+                    f"page {number}: text is less than 0.5 in from the paper's edge: {text!r}"
+                )
             if container is not None:
                 limit = container.content_box_x() + container.width
                 if right > limit + 1:
@@ -156,23 +161,29 @@ def render(task: Task) -> dict:
         ]
         options = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
         document = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=fonts, **options)
+            stylesheets=stylesheets, font_config=fonts, **options
+        )
         pages = len(document.pages)
         if document.metadata.attachments or any(
-                link[0] == "attachment" for page in document.pages for link in page.links):
+            link[0] == "attachment" for page in document.pages for link in page.links
+        ):
             problems.append("it asks to attach a file to the PDF; handouts carry no attachments")
         problems += _layout_problems(document)
         if pages > task.max_pages:
-            problems.append(f"prints on {pages} pages; this edition must fit {task.max_pages}: "
-                            "shorten it")
+            problems.append(
+                f"prints on {pages} pages; this edition must fit {task.max_pages}: shorten it"
+            )
         data = document.write_pdf(pdf_identifier=bytes.fromhex(task.digest[:32]), **options)
         size = len(data)
         problems += _disclaimer_problems(data, task.disclaimer)
-        problems += [f"refused to load {url}: handouts may only use the project's own files"
-                     for url in fetcher.refused]
+        problems += [
+            f"refused to load {url}: handouts may only use the project's own files"
+            for url in fetcher.refused
+        ]
         refused = tuple(fetcher.refused)
-        problems += [f"WeasyPrint: {m}" for m in log.messages
-                     if not any(url in m for url in refused)]
+        problems += [
+            f"WeasyPrint: {m}" for m in log.messages if not any(url in m for url in refused)
+        ]
         del document, fonts
         if not problems:
             write_atomically(Path(task.pdf), data)
@@ -215,8 +226,12 @@ def render_all(tasks: list[Task], workers: int, scratch: Path) -> list[dict]:
                 tempfile.tempdir = old
         # fork: workers start at once, with the parent's modules already imported.
         method = "fork" if sys.platform.startswith("linux") else "spawn"
-        with ProcessPoolExecutor(min(workers, len(tasks)), mp_context=get_context(method),
-                                 initializer=_init_worker, initargs=(str(scratch),)) as pool:
+        with ProcessPoolExecutor(
+            min(workers, len(tasks)),
+            mp_context=get_context(method),
+            initializer=_init_worker,
+            initargs=(str(scratch),),
+        ) as pool:
             return list(pool.map(render, tasks))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -42,8 +42,9 @@ def download_pagename(app: Sphinx) -> str:
 # -- handout pages ------------------------------------------------------------------------------
 
 
-def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict,
-                    doctree: Any) -> None:
+def on_page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
     """Keep a handout's body for the printer and offer its PDFs on the page."""
     context["kd_downloads"] = None
     if doctree is None or not is_handout(app.env, pagename) or not prints_pdfs(app):
@@ -51,13 +52,15 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
     try:
         printer.store_body(app, pagename, context.get("body", ""))
     except OSError as error:
-        messages.error(f"could not keep the page for printing: {error}", "output",
-                       location=pagename)
+        messages.error(
+            f"could not keep the page for printing: {error}", "output", location=pagename
+        )
     the_plan = plan(app)
     if the_plan is not None:
         context["kd_downloads"] = {
-            "items": [{"href": job.href, "label": job.label}
-                      for job in the_plan.for_handout(pagename)],
+            "items": [
+                {"href": job.href, "label": job.label} for job in the_plan.for_handout(pagename)
+            ],
             "all": app.builder.get_relative_uri(pagename, download_pagename(app)),
         }
 
@@ -68,8 +71,11 @@ def check_title(app: Sphinx, doctree: nodes.document) -> None:
     if is_handout(app.env, docname) and not any(
         isinstance(child, nodes.section) for child in doctree.children
     ):
-        messages.warn("handout has no title: start it with a '# Title' heading; no PDF is "
-                      "printed", "handout", location=(docname, 1))
+        messages.warn(
+            "handout has no title: start it with a '# Title' heading; no PDF is printed",
+            "handout",
+            location=(docname, 1),
+        )
 
 
 # -- page breaks and the link to the download page ----------------------------------------------
@@ -115,8 +121,12 @@ def resolve_download_links(app: Sphinx, doctree: nodes.document, docname: str) -
             continue
         uri = app.builder.get_relative_uri(docname, download_pagename(app))
         para = nodes.paragraph(classes=["kd-download-all"])
-        para += nodes.reference("", _("Download every handout: all editions, sizes and a ZIP "
-                                      "file of the whole set"), refuri=uri, internal=True)
+        para += nodes.reference(
+            "",
+            _("Download every handout: all editions, sizes and a ZIP file of the whole set"),
+            refuri=uri,
+            internal=True,
+        )
         node.replace_self(para)
 
 
@@ -131,7 +141,7 @@ def visit_fill_field_html(self, node: fill_field) -> None:
     label = node.parent[0]
     text = " ".join(label.astext().split()).rstrip(":")
     ref = label["ids"][0] if label["ids"] else ""
-    attrs = (f'name="{node["name"]}" title="{_escape(text)}" aria-labelledby="{ref}"')
+    attrs = f'name="{node["name"]}" title="{_escape(text)}" aria-labelledby="{ref}"'
     if node.get("long"):
         self.body.append(f'<textarea class="kd-blank kd-blank-long" rows="4" {attrs}></textarea>')
     else:
@@ -212,23 +222,38 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if is_handout(app.env, docname):
         for entry in cited:
             if entry.kind not in ("peer-reviewed", "government"):
-                messages.warn(f"a handout may cite only peer-reviewed or government sources; "
-                              f"{entry.key!r} is {entry.kind or 'of no kind'}", "handout",
-                              location=(docname, None))
-    agencies = list(dict.fromkeys(e.fields.get("agency", "").strip() for e in cited
-                                  if e.kind == "government" and e.fields.get("agency")))
+                messages.warn(
+                    f"a handout may cite only peer-reviewed or government sources; "
+                    f"{entry.key!r} is {entry.kind or 'of no kind'}",
+                    "handout",
+                    location=(docname, None),
+                )
+    agencies = list(
+        dict.fromkeys(
+            e.fields.get("agency", "").strip()
+            for e in cited
+            if e.kind == "government" and e.fields.get("agency")
+        )
+    )
     studies = sum(1 for e in cited if e.kind == "peer-reviewed")
     parts = list(agencies)
     if studies:
-        parts.append(str(_("%d studies in medical journals") % studies if studies > 1 else
-                         _("1 study in a medical journal")))
+        parts.append(
+            str(
+                _("%d studies in medical journals") % studies
+                if studies > 1
+                else _("1 study in a medical journal")
+            )
+        )
     where = public_url(app, docname)
     for node in placeholders:
         para = nodes.paragraph(classes=["kd-sources"])
         para += nodes.strong(text=str(_("Sources:")) + " ")
         para += nodes.Text(("; ".join(parts) + ". ") if parts else "")
-        para += nodes.Text(str(_("Every source, with links, is listed on this handout's web "
-                                 "page")) + (f": {where.split('://', 1)[-1]}." if where else "."))
+        para += nodes.Text(
+            str(_("Every source, with links, is listed on this handout's web page"))
+            + (f": {where.split('://', 1)[-1]}." if where else ".")
+        )
         node.replace_self(para)
 
 
@@ -236,8 +261,9 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def _jinja() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-                              autoescape=True)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True
+    )
 
 
 def _size(size: int) -> str:
@@ -258,32 +284,51 @@ def download_page(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
             continue
         thumb = next((results[j].thumbnail for j in jobs if results[j].thumbnail), None)
         record = review.get(app.env, docname)
-        rows.append({
-            "title": app.env.titles[docname].astext(),
-            "page": app.builder.get_relative_uri(pagename, docname),
-            "thumbnail": f"thumbnails/{posixpath.basename(docname)}.png" if thumb else "",
-            "reviewed": review.in_words(record.last_reviewed, app.config.language)
-            if record else "",
-            "files": [{
-                "href": posixpath.relpath(
-                    posixpath.join(posixpath.dirname(app.builder.get_target_uri(docname)),
-                                   job.href), posixpath.dirname(pagename)),
-                "label": job.label,
-                "pages": results[job].pages,
-                "size": _size(results[job].size),
-            } for job in jobs],
-        })
+        rows.append(
+            {
+                "title": app.env.titles[docname].astext(),
+                "page": app.builder.get_relative_uri(pagename, docname),
+                "thumbnail": f"thumbnails/{posixpath.basename(docname)}.png" if thumb else "",
+                "reviewed": review.in_words(record.last_reviewed, app.config.language)
+                if record
+                else "",
+                "files": [
+                    {
+                        "href": posixpath.relpath(
+                            posixpath.join(
+                                posixpath.dirname(app.builder.get_target_uri(docname)), job.href
+                            ),
+                            posixpath.dirname(pagename),
+                        ),
+                        "label": job.label,
+                        "pages": results[job].pages,
+                        "size": _size(results[job].size),
+                    }
+                    for job in jobs
+                ],
+            }
+        )
     archive = zip_target(app)
     complete = all(job in results and not results[job].problems for job in the_plan.jobs)
-    body = _jinja().get_template("downloads.html").render(
-        rows=rows, zip_name=ZIP_NAME if archive and complete else "",
-        zip_size=_size(len(zip_bytes(app, results))) if archive and complete else "",
-        count=len(the_plan.jobs), _=_,
+    body = (
+        _jinja()
+        .get_template("downloads.html")
+        .render(
+            rows=rows,
+            zip_name=ZIP_NAME if archive and complete else "",
+            zip_size=_size(len(zip_bytes(app, results))) if archive and complete else "",
+            count=len(the_plan.jobs),
+            _=_,
+        )
     )
     app.kratom_thumbnails = {  # type: ignore[attr-defined]
-        row_thumb: source for row_thumb, source in _thumbnail_targets(app, results)}
-    yield pagename, {"title": _("Download the handouts"), "body": body,
-                     "display_toc": False}, "page.html"
+        row_thumb: source for row_thumb, source in _thumbnail_targets(app, results)
+    }
+    yield (
+        pagename,
+        {"title": _("Download the handouts"), "body": body, "display_toc": False},
+        "page.html",
+    )
 
 
 def _thumbnail_targets(app: Sphinx, results) -> Iterator[tuple[Path, Path]]:
@@ -332,14 +377,16 @@ class HandoutsBuilder(StandaloneHTMLBuilder):
     def write_documents(self, docnames) -> None:
         super().write_documents({d for d in docnames if is_handout(self.env, d)})
 
-    def handle_page(self, pagename, addctx, templatename="page.html", *, outfilename=None,
-                    event_arg=None) -> None:
+    def handle_page(
+        self, pagename, addctx, templatename="page.html", *, outfilename=None, event_arg=None
+    ) -> None:
         if event_arg is not None and is_handout(self.env, pagename):
             try:
                 printer.store_body(self._app, pagename, addctx.get("body", ""))
             except OSError as error:
-                messages.error(f"could not keep the page for printing: {error}", "output",
-                               location=pagename)
+                messages.error(
+                    f"could not keep the page for printing: {error}", "output", location=pagename
+                )
 
     def copy_assets(self) -> None:
         pass
@@ -354,14 +401,33 @@ class HandoutsBuilder(StandaloneHTMLBuilder):
 
 def setup_handouts(app: Sphinx) -> None:
     no_visit = (skip_node, None)
-    app.add_node(page_break, html=(visit_page_break_html, None), latex=no_visit,
-                 text=no_visit, man=no_visit, texinfo=no_visit)
-    app.add_node(download_link, html=no_visit, latex=no_visit, text=no_visit, man=no_visit,
-                 texinfo=no_visit)
-    app.add_node(fill_field, html=(visit_fill_field_html, None), latex=no_visit,
-                 text=no_visit, man=no_visit, texinfo=no_visit)
-    app.add_node(sources_summary, html=no_visit, latex=no_visit, text=no_visit,
-                 man=no_visit, texinfo=no_visit)
+    app.add_node(
+        page_break,
+        html=(visit_page_break_html, None),
+        latex=no_visit,
+        text=no_visit,
+        man=no_visit,
+        texinfo=no_visit,
+    )
+    app.add_node(
+        download_link, html=no_visit, latex=no_visit, text=no_visit, man=no_visit, texinfo=no_visit
+    )
+    app.add_node(
+        fill_field,
+        html=(visit_fill_field_html, None),
+        latex=no_visit,
+        text=no_visit,
+        man=no_visit,
+        texinfo=no_visit,
+    )
+    app.add_node(
+        sources_summary,
+        html=no_visit,
+        latex=no_visit,
+        text=no_visit,
+        man=no_visit,
+        texinfo=no_visit,
+    )
     app.add_directive("fill-in", FillInDirective)
     app.add_directive("sources", SourcesDirective)
     app.connect("doctree-resolved", resolve_sources)

@@ -47,9 +47,7 @@ def url_problems(url: str, allowed: Iterable[str], tracking: Iterable[str]) -> l
         problems.append(f"DOIs go through https://doi.org/, not {host}: {url}")
     for name, _value in parse_qsl(parts.query, keep_blank_values=True):
         lowered = name.lower()
-        if any(
-            lowered.startswith(t) if t.endswith("_") else lowered == t for t in tracking
-        ):
+        if any(lowered.startswith(t) if t.endswith("_") else lowered == t for t in tracking):
             problems.append(f"tracking parameter {name!r}: {url}")
     return problems
 
@@ -140,14 +138,19 @@ def report_broken_references(app: Sphinx, exception: Exception | None) -> None:
     if exception or app.builder.name != "linkcheck":
         return
     try:
-        rows = [json.loads(line) for line in
-                Path(app.outdir, "output.json").read_text(encoding="utf-8").splitlines() if line]
+        rows = [
+            json.loads(line)
+            for line in Path(app.outdir, "output.json").read_text(encoding="utf-8").splitlines()
+            if line
+        ]
     except (OSError, ValueError):
         return
     by_url: dict[str, tuple[str, int]] = {}
     for entry in entries(app).values():
-        for url in (entry.fields.get("url", ""),
-                    f"https://doi.org/{entry.fields['doi']}" if entry.fields.get("doi") else ""):
+        for url in (
+            entry.fields.get("url", ""),
+            f"https://doi.org/{entry.fields['doi']}" if entry.fields.get("doi") else "",
+        ):
             if url:
                 by_url[url.strip()] = (entry.key, entry.line)
     files = bib_files(app)
@@ -157,8 +160,11 @@ def report_broken_references(app: Sphinx, exception: Exception | None) -> None:
         found = by_url.get(str(row.get("uri", "")).strip())
         if found and files:
             key, line = found
-            messages.warn(f"entry {key!r}: {row['status']} link {row['uri']} ({row.get('info', '')})",
-                          "bib", location=f"{files[0]}:{line}")
+            messages.warn(
+                f"entry {key!r}: {row['status']} link {row['uri']} ({row.get('info', '')})",
+                "bib",
+                location=f"{files[0]}:{line}",
+            )
 
 
 def setup_links(app: Sphinx) -> None:

@@ -20,8 +20,20 @@ MAX_DEPTH = 40
 #: Print size of the logo box (2 x 0.75 in) at 300 pixels per inch.
 PRINT_BOX = (600, 225)
 _EXTERNAL_CSS = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import|@font-face|expression\(", re.I)
-_FORBIDDEN = {"script", "foreignObject", "iframe", "image", "feImage", "handler", "listener",
-              "animation", "audio", "video", "object", "embed"}
+_FORBIDDEN = {
+    "script",
+    "foreignObject",
+    "iframe",
+    "image",
+    "feImage",
+    "handler",
+    "listener",
+    "animation",
+    "audio",
+    "video",
+    "object",
+    "embed",
+}
 
 
 class ImageProblem(ValueError):
@@ -67,11 +79,11 @@ def svg_problems(data: bytes) -> list[str]:
             return
         if not isinstance(element.tag, str):
             return
-        ns, local = _local(element.tag)
+        _ns, local = _local(element.tag)
         if local in _FORBIDDEN:
             problems.append(f"contains <{local}>, which is not allowed in a printed image")
         for name, value in element.attrib.items():
-            attr_ns, attr = _local(name)
+            _attr_ns, attr = _local(name)
             if attr.lower().startswith("on"):
                 problems.append(f"has a script attribute {attr!r}")
             if attr == "href" and not value.strip().startswith("#"):
@@ -126,14 +138,18 @@ def clean_png(data: bytes) -> bytes:
         raise ImageProblem("is not a PNG image")
     width, height = struct.unpack(">II", data[16:24])  # before decoding anything
     if width * height > MAX_PIXELS:
-        raise ImageProblem(f"is {width}x{height} pixels; a logo may have at most "
-                           f"{MAX_PIXELS // 1_000_000} million pixels")
+        raise ImageProblem(
+            f"is {width}x{height} pixels; a logo may have at most "
+            f"{MAX_PIXELS // 1_000_000} million pixels"
+        )
     try:
         image = Image.open(io.BytesIO(data))
         width, height = image.size
         if width * height > MAX_PIXELS:
-            raise ImageProblem(f"is {width}x{height} pixels; a logo may have at most "
-                               f"{MAX_PIXELS // 1_000_000} million pixels")
+            raise ImageProblem(
+                f"is {width}x{height} pixels; a logo may have at most "
+                f"{MAX_PIXELS // 1_000_000} million pixels"
+            )
         if image.format != "PNG":
             raise ImageProblem("is not a PNG image")
         image.load()

@@ -59,7 +59,7 @@ _HELP = {
     Subtype.DATA: "a data file (claims, help lines, facts, disclaimer) that cannot be used",
     Subtype.CLINIC: "a clinic file or logo that cannot be used",
     Subtype.SOURCE: "a source that loads or reads something from outside the project, or "
-                    "an unclosed fence",
+    "an unclosed fence",
     Subtype.LINK: "an external link against the link policy",
     Subtype.BIB: "a bibliography entry without a usable address, or incomplete",
     Subtype.REVIEW: "review dates missing, malformed or too far apart",
@@ -67,11 +67,11 @@ _HELP = {
     Subtype.FACT_OVERDUE: "a time-sensitive fact past its re-check date",
     Subtype.HANDOUT: "a handout without a title or review dates",
     Subtype.PRINT: "a handout PDF that failed a check (pages, disclaimer, layout, a refused "
-                   "fetch, a missing image or font)",
+    "fetch, a missing image or font)",
     Subtype.DISCLAIMER: "a written page without the required disclaimer",
     Subtype.OUTPUT: "an output file that could not be written",
     Subtype.TRANSLATION: "a handout with messages not yet translated (not printed in that "
-                         "language)",
+    "language)",
 }
 
 

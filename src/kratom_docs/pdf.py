@@ -103,16 +103,19 @@ def plan(app: Sphinx) -> list[Job]:
                 digest = hashlib.sha256(
                     static + page + paper.encode() + edition.encode()
                 ).hexdigest()
-                jobs.append(Job(
-                    docname=docname,
-                    edition=edition,
-                    paper=paper,
-                    source=source,
-                    target=target_dir(app, docname) / handouts.pdf_name(docname, edition, paper),
-                    max_pages=app.config.handout_max_pages if edition == "standard" else None,
-                    disclaimer=text,
-                    digest=digest,
-                ))
+                jobs.append(
+                    Job(
+                        docname=docname,
+                        edition=edition,
+                        paper=paper,
+                        source=source,
+                        target=target_dir(app, docname)
+                        / handouts.pdf_name(docname, edition, paper),
+                        max_pages=app.config.handout_max_pages if edition == "standard" else None,
+                        disclaimer=text,
+                        digest=digest,
+                    )
+                )
     return jobs
 
 
@@ -128,7 +131,9 @@ def render(job: Job) -> Result:
         CSS(string=PAGE_SIZE_CSS[job.paper], font_config=fonts),
     ]
     document = HTML(filename=str(job.source), base_url=str(job.source.parent)).render(
-        stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1",
+        stylesheets=stylesheets,
+        font_config=fonts,
+        pdf_variant="pdf/ua-1",
     )
     data = document.write_pdf(
         pdf_variant="pdf/ua-1",
@@ -184,7 +189,8 @@ def print_handouts(app: Sphinx, exception: Exception | None) -> None:
     if build_failed(app):
         logger.warning(
             "handout PDFs were not printed because the build failed; the previous PDFs are kept",
-            type="kratom", subtype="handout-skipped",
+            type="kratom",
+            subtype="handout-skipped",
         )
         return
     manifest_path = handouts.work_dir(app) / "printed.json"
@@ -212,8 +218,13 @@ def print_handouts(app: Sphinx, exception: Exception | None) -> None:
             for problem in result.problems:
                 logger.warning(
                     "%s (%s, %s): %s; this PDF was not written",
-                    job.target.name, job.edition, job.paper, problem,
-                    location=job.docname, type="kratom", subtype="handout-pdf",
+                    job.target.name,
+                    job.edition,
+                    job.paper,
+                    problem,
+                    location=job.docname,
+                    type="kratom",
+                    subtype="handout-pdf",
                 )
         else:
             manifest[str(job.target)] = job.digest
@@ -230,4 +241,3 @@ def print_handouts(app: Sphinx, exception: Exception | None) -> None:
 
 def setup_pdf(app: Sphinx) -> None:
     app.connect("build-finished", print_handouts, priority=500)
-

@@ -67,7 +67,9 @@ class Job:
         if self.edition.name == "standard":
             return _("%s, one sheet printed on both sides (PDF)") % size
         return _("Large print, %(size)s, up to %(sheets)d sheets (PDF)") % {
-            "size": size, "sheets": (self.edition.max_pages + 1) // 2}
+            "size": size,
+            "sheets": (self.edition.max_pages + 1) // 2,
+        }
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,12 @@ def prints_pdfs(app: Sphinx) -> bool:
     builder = app.builder
     from sphinx.builders.html import StandaloneHTMLBuilder
 
-    return (builder.format == "html" and isinstance(builder, StandaloneHTMLBuilder)
-            and builder.name in {"html", "dirhtml"} and settings(app.env).handout_pdf)
+    return (
+        builder.format == "html"
+        and isinstance(builder, StandaloneHTMLBuilder)
+        and builder.name in {"html", "dirhtml"}
+        and settings(app.env).handout_pdf
+    )
 
 
 def is_handout(env: BuildEnvironment, docname: str) -> bool:
@@ -139,34 +145,49 @@ def make_plan(app: Sphinx) -> PrintPlan:
     mirror = mirror_folder(app)
     from .translation import translated_build, untranslated
 
-    handouts = tuple(d for d in handout_docnames(env)
-                     if not (translated_build(app) and untranslated(env, d)))
+    handouts = tuple(
+        d for d in handout_docnames(env) if not (translated_build(app) and untranslated(env, d))
+    )
     papers = tuple(PAPERS[name] for name in s.paper_sizes)
     jobs, seen = [], {}
     for docname in handouts:
         base = posixpath.basename(docname)
         if base in seen:
-            messages.error(f"two handouts print to the same file names: {seen[base]} and "
-                           f"{docname}; rename one", "handout", location=docname)
+            messages.error(
+                f"two handouts print to the same file names: {seen[base]} and "
+                f"{docname}; rename one",
+                "handout",
+                location=docname,
+            )
             continue
         seen[base] = docname
         folder = clinic_folder or (outdir if prints_only(app) else page_folder(app, docname))
         for edition in editions(env):
             for paper in papers:
                 filename = f"{base}{edition.suffix}-{paper.name}.pdf"
-                jobs.append(Job(
-                    docname=docname, edition=edition, paper=paper, filename=filename,
-                    href=filename, target=folder / filename,
-                    mirror=mirror / filename if mirror else None,
-                ))
+                jobs.append(
+                    Job(
+                        docname=docname,
+                        edition=edition,
+                        paper=paper,
+                        filename=filename,
+                        href=filename,
+                        target=folder / filename,
+                        mirror=mirror / filename if mirror else None,
+                    )
+                )
     folders = {job.target.parent for job in jobs} | ({mirror} if mirror else set())
     if clinic_folder:
         folders.add(clinic_folder)
     elif prints_only(app):
         folders.add(outdir)
     return PrintPlan(
-        handouts=tuple(seen.values()), editions=editions(env), papers=papers,
-        jobs=tuple(jobs), folders=tuple(sorted(folders)), clinic_folder=clinic_folder,
+        handouts=tuple(seen.values()),
+        editions=editions(env),
+        papers=papers,
+        jobs=tuple(jobs),
+        folders=tuple(sorted(folders)),
+        clinic_folder=clinic_folder,
     )
 
 

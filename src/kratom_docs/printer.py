@@ -104,8 +104,11 @@ def _policy(app: Sphinx, page) -> FetchPolicy:
 def _printable(app: Sphinx, docname: str) -> bool:
     env = app.env
     title = env.titles.get(docname)
-    return bool(title and title.astext().strip() not in ("", "<no title>")
-                and review.get(env, docname) is not None)
+    return bool(
+        title
+        and title.astext().strip() not in ("", "<no title>")
+        and review.get(env, docname) is not None
+    )
 
 
 def print_plan(app: Sphinx) -> dict[Job, Printed]:
@@ -128,8 +131,11 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
         try:
             body = body_file(app, docname).read_text(encoding="utf-8")
         except OSError:
-            messages.error("the handout's page was not written in this build; run the build "
-                           "again", "print", location=docname)
+            messages.error(
+                "the handout's page was not written in this build; run the build again",
+                "print",
+                location=docname,
+            )
             continue
         pages = {}
         for job in the_plan.for_handout(docname):
@@ -137,19 +143,34 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
             if page is None:
                 page = pages[job.edition.name] = render_page(app, docname, job.edition, body)
             digest = _digest(static, job, page.html, page, text)
-            thumb = (cache / f"{digest}.png" if job.edition.name == "standard"
-                     and job.paper.name == first_paper else None)
+            thumb = (
+                cache / f"{digest}.png"
+                if job.edition.name == "standard" and job.paper.name == first_paper
+                else None
+            )
             chosen.append((job, digest, thumb))
             facts = cache / f"{digest}.json"
-            if facts.is_file() and (cache / f"{digest}.pdf").is_file() == _passed(facts) \
-                    and (thumb is None or thumb.is_file() or not _passed(facts)):
+            if (
+                facts.is_file()
+                and (cache / f"{digest}.pdf").is_file() == _passed(facts)
+                and (thumb is None or thumb.is_file() or not _passed(facts))
+            ):
                 continue
-            tasks.append(Task(
-                digest=digest, name=job.filename, html=page.html, base_url=page.base_url,
-                paper_css=job.paper.css, max_pages=job.edition.max_pages, disclaimer=text,
-                policy=_policy(app, page), pdf=str(cache / f"{digest}.pdf"), facts=str(facts),
-                thumbnail=str(thumb) if thumb else None,
-            ))
+            tasks.append(
+                Task(
+                    digest=digest,
+                    name=job.filename,
+                    html=page.html,
+                    base_url=page.base_url,
+                    paper_css=job.paper.css,
+                    max_pages=job.edition.max_pages,
+                    disclaimer=text,
+                    policy=_policy(app, page),
+                    pdf=str(cache / f"{digest}.pdf"),
+                    facts=str(facts),
+                    thumbnail=str(thumb) if thumb else None,
+                )
+            )
     if tasks:
         logger.info("printing %d handout PDF(s)...", len(tasks))
         workers = s.workers or os.cpu_count() or 1
@@ -157,13 +178,21 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
     printed = {}
     for job, digest, thumb in chosen:
         facts = _load_facts(cache / f"{digest}.json")
-        result = Printed(job=job, digest=digest, pdf=cache / f"{digest}.pdf",
-                         pages=facts.get("pages", 0), size=facts.get("size", 0),
-                         problems=tuple(facts.get("problems", ["it was not printed"])),
-                         thumbnail=thumb if thumb and thumb.is_file() else None)
+        result = Printed(
+            job=job,
+            digest=digest,
+            pdf=cache / f"{digest}.pdf",
+            pages=facts.get("pages", 0),
+            size=facts.get("size", 0),
+            problems=tuple(facts.get("problems", ["it was not printed"])),
+            thumbnail=thumb if thumb and thumb.is_file() else None,
+        )
         for problem in result.problems:
-            messages.warn(f"{job.filename}: {problem}; this PDF is not published", "print",
-                          location=job.docname)
+            messages.warn(
+                f"{job.filename}: {problem}; this PDF is not published",
+                "print",
+                location=job.docname,
+            )
         failed = result.pdf.with_suffix(".failed.pdf")
         if result.problems and failed.is_file():
             logger.info("the failed print of %s is kept for a look: %s", job.filename, failed)

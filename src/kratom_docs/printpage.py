@@ -66,8 +66,9 @@ def qr_code(url: str) -> QRCode:
     import segno
 
     out = io.BytesIO()
-    segno.make(url, error="m").save(out, kind="svg", scale=4, border=2, dark="#000",
-                                    light="#fff", xmldecl=False)
+    segno.make(url, error="m").save(
+        out, kind="svg", scale=4, border=2, dark="#000", light="#fff", xmldecl=False
+    )
     return QRCode(url=url, label=url.split("://", 1)[-1], svg=out.getvalue())
 
 
@@ -148,28 +149,38 @@ def render(app: Sphinx, docname: str, edition: Edition, body: str) -> PrintPage:
         generated[logo_url] = (info.logo.mime, info.logo.data)
     meta = env.metadata.get(docname, {})
     release = app.config.release or app.config.version or ""
-    html = _jinja().get_template(TEMPLATE.name).render(
-        language=app.config.language or "en",
-        title=title,
-        description=str(meta.get("description", "")),
-        publisher=s.publisher,
-        version=__version__,
-        version_label=_("Version %s.") % release if release else "",
-        date=s.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        edition=edition.name,
-        disclaimer=disclaimer.get(env).short,
-        review=record,
-        overdue=review.overdue(env, docname),
-        clinic=info,
-        logo_url=logo_url,
-        qr=qr,
-        qr_url=generated_url("qr.svg") if qr else "",
-        labels=labels(),
-        body=Markup(absolute_links(body, url)),
+    html = (
+        _jinja()
+        .get_template(TEMPLATE.name)
+        .render(
+            language=app.config.language or "en",
+            title=title,
+            description=str(meta.get("description", "")),
+            publisher=s.publisher,
+            version=__version__,
+            version_label=_("Version %s.") % release if release else "",
+            date=s.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            edition=edition.name,
+            disclaimer=disclaimer.get(env).short,
+            review=record,
+            overdue=review.overdue(env, docname),
+            clinic=info,
+            logo_url=logo_url,
+            qr=qr,
+            qr_url=generated_url("qr.svg") if qr else "",
+            labels=labels(),
+            body=Markup(absolute_links(body, url)),
+        )
     )
     uri = app.builder.get_target_uri(docname)
     if not uri or uri.endswith("/"):
         uri += "index.html"  # dirhtml: the page is the folder's index.html
     base = file_url(Path(app.outdir) / uri)
-    return PrintPage(docname=docname, edition=edition.name, html=html, base_url=base,
-                     generated=generated, images=image_files(app, docname))
+    return PrintPage(
+        docname=docname,
+        edition=edition.name,
+        html=html,
+        base_url=base,
+        generated=generated,
+        images=image_files(app, docname),
+    )

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Files this extension publishes (and may therefore prune).
-OURS = re.compile(r"^[\w.-]+-(%s)\.pdf$" % "|".join(PAPERS))
+OURS = re.compile(rf"^[\w.-]+-({'|'.join(PAPERS)})\.pdf$")
 ZIP_NAME = "kratom-handouts.zip"
 
 
@@ -74,11 +74,14 @@ def publish(app: Sphinx, exception: Exception | None) -> None:
     if the_plan is None or results is None:
         return
     if exception or messages.build_failed(app):
-        logger.info("handout PDFs were not published because the build failed; the PDFs of "
-                    "the last good build are kept")
+        logger.info(
+            "handout PDFs were not published because the build failed; the PDFs of "
+            "the last good build are kept"
+        )
         return
-    incomplete = [job.filename for job in the_plan.jobs
-                  if job not in results or results[job].problems]
+    incomplete = [
+        job.filename for job in the_plan.jobs if job not in results or results[job].problems
+    ]
     if incomplete:  # reported already (a handout without a title, say)
         logger.info("handout PDFs were not published: %s not printed", ", ".join(incomplete))
         return
@@ -96,15 +99,22 @@ def publish(app: Sphinx, exception: Exception | None) -> None:
             if not _same(archive, data):
                 write_atomically(archive, data)
     except OSError as error:
-        messages.error(f"could not publish the handout PDFs: {error.filename or ''}: "
-                       f"{error.strerror or error}", "output")
+        messages.error(
+            f"could not publish the handout PDFs: {error.filename or ''}: "
+            f"{error.strerror or error}",
+            "output",
+        )
         app.statuscode = app.statuscode or 1
         return
     removed = prune(app)
     where = the_plan.clinic_folder or (the_plan.jobs[0].mirror or the_plan.jobs[0].target).parent
     if count or removed:
-        logger.info("published %d handout PDF(s) to %s%s", count, where,
-                    f"; removed {removed} no longer made" if removed else "")
+        logger.info(
+            "published %d handout PDF(s) to %s%s",
+            count,
+            where,
+            f"; removed {removed} no longer made" if removed else "",
+        )
     app.kratom_published = where  # type: ignore[attr-defined]
 
 
@@ -114,7 +124,8 @@ def prune(app: Sphinx) -> int:
     if the_plan is None:
         return 0
     wanted = {job.target for job in the_plan.jobs} | {
-        job.mirror for job in the_plan.jobs if job.mirror}
+        job.mirror for job in the_plan.jobs if job.mirror
+    }
     removed = 0
     for folder in the_plan.folders:
         if not folder.is_dir():
@@ -139,9 +150,14 @@ def withdraw(app: Sphinx, exception: Exception | None) -> None:
     from .plan import handout_docnames, mirror_folder, page_folder
 
     builder = app.builder
-    if (plan(app) is not None or prints_only(app) or exception or messages.build_failed(app)
-            or not isinstance(builder, StandaloneHTMLBuilder)
-            or builder.name not in {"html", "dirhtml"}):
+    if (
+        plan(app) is not None
+        or prints_only(app)
+        or exception
+        or messages.build_failed(app)
+        or not isinstance(builder, StandaloneHTMLBuilder)
+        or builder.name not in {"html", "dirhtml"}
+    ):
         return
     folders = {page_folder(app, d) for d in handout_docnames(app.env)}
     if (mirror := mirror_folder(app)) is not None:
@@ -153,7 +169,8 @@ def withdraw(app: Sphinx, exception: Exception | None) -> None:
                     path.unlink(missing_ok=True)
     handouts = Path(app.outdir) / settings(app.env).handout_dir
     Path(builder.get_outfilename(f"{settings(app.env).handout_dir}/download")).unlink(
-        missing_ok=True)
+        missing_ok=True
+    )
     (handouts / ZIP_NAME).unlink(missing_ok=True)
     shutil.rmtree(handouts / "thumbnails", ignore_errors=True)
 

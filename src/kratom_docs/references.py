@@ -42,7 +42,9 @@ def parse(path: Path) -> dict[str, Entry]:
     found = {}
     for key, entry in data.entries.items():
         found[key] = Entry(
-            key=key, type=entry.type.lower(), line=lines.get(key, 1),
+            key=key,
+            type=entry.type.lower(),
+            line=lines.get(key, 1),
             fields={k.lower(): str(v) for k, v in entry.fields.items()},
             authors=tuple(str(p) for p in entry.persons.get("author", ())),
         )

@@ -50,9 +50,12 @@ class Review:
 
     @property
     def line(self) -> str:
-        return _("Written from published research, last updated %(last)s. Next update due "
-                 "by %(next)s.") % {"last": in_words(self.last_reviewed, self.language),
-                                     "next": in_words(self.next_review, self.language)}
+        return _(
+            "Written from published research, last updated %(last)s. Next update due by %(next)s."
+        ) % {
+            "last": in_words(self.last_reviewed, self.language),
+            "next": in_words(self.next_review, self.language),
+        }
 
     @property
     def short_line(self) -> str:
@@ -60,8 +63,10 @@ class Review:
 
     @property
     def overdue_line(self) -> str:
-        return _("This page is past its review date of %s. Some facts may be out of date; "
-                 "ask your doctor or pharmacist.") % in_words(self.next_review, self.language)
+        return _(
+            "This page is past its review date of %s. Some facts may be out of date; "
+            "ask your doctor or pharmacist."
+        ) % in_words(self.next_review, self.language)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -121,10 +126,15 @@ def read(app: Sphinx, doctree: nodes.document) -> None:
         if nxt <= last:
             problems.append(("next_review", "'next_review' must come after 'last_reviewed'"))
         elif nxt > add_months(last, limit):
-            problems.append(("next_review", f"'next_review' {nxt} is more than {limit} months "
-                                            f"after 'last_reviewed' {last}"))
-        _reviews(env)[docname] = Review(last, nxt, str(meta.get("clinical_reviewer") or "").strip(),
-                                        app.config.language or "en")
+            problems.append(
+                (
+                    "next_review",
+                    f"'next_review' {nxt} is more than {limit} months after 'last_reviewed' {last}",
+                )
+            )
+        _reviews(env)[docname] = Review(
+            last, nxt, str(meta.get("clinical_reviewer") or "").strip(), app.config.language or "en"
+        )
     for key, problem in problems:
         messages.warn(problem, "review", location=(docname, _line(env, docname, key)))
 
@@ -156,8 +166,9 @@ def report_overdue(env: BuildEnvironment, message: str, subtype: str, location: 
     else:
         from sphinx.util import logging
 
-        logging.getLogger(__name__).info("%s (review_overdue = 'banner': not a warning)",
-                                         message, location=location)
+        logging.getLogger(__name__).info(
+            "%s (review_overdue = 'banner': not a warning)", message, location=location
+        )
 
 
 def check_overdue(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -165,9 +176,13 @@ def check_overdue(app: Sphinx, env: BuildEnvironment) -> list[str]:
     for docname in sorted(env.found_docs):
         if overdue(env, docname):
             record = get(env, docname)
-            report_overdue(env, f"review overdue: 'next_review' was {record.next_review}; "
-                           "review the page and update its dates", "review-overdue",
-                           (docname, _line(env, docname, "next_review")))
+            report_overdue(
+                env,
+                f"review overdue: 'next_review' was {record.next_review}; "
+                "review the page and update its dates",
+                "review-overdue",
+                (docname, _line(env, docname, "next_review")),
+            )
     return []
 
 

@@ -42,12 +42,18 @@ def check(app: Sphinx, env) -> list[str]:
     for docname in handout_docnames(env):
         value = str(env.metadata.get(docname, {}).get("short_link", "")).strip()
         if value and not _NAME.match(value):
-            messages.warn(f"short_link {value!r} must be lower-case letters, digits and "
-                          "hyphens (at most 31)", "handout", location=(docname, 1))
+            messages.warn(
+                f"short_link {value!r} must be lower-case letters, digits and hyphens (at most 31)",
+                "handout",
+                location=(docname, 1),
+            )
         name = short_name(app, docname)
         if name in seen:
-            messages.warn(f"short_link {name!r} is also used by {seen[name]}", "handout",
-                          location=(docname, 1))
+            messages.warn(
+                f"short_link {name!r} is also used by {seen[name]}",
+                "handout",
+                location=(docname, 1),
+            )
         seen[name] = docname
     return []
 
@@ -60,12 +66,20 @@ def redirect_pages(app: Sphinx) -> Iterator[tuple[str, dict, str]]:
         pagename = f"h/{short_name(app, docname)}/index"
         target = app.builder.get_relative_uri(pagename, docname)
         title = app.env.titles[docname].astext() if docname in app.env.titles else docname
-        body = (f'<h1>{html.escape(title)}</h1><p><a href="{html.escape(target)}">'
-                + html.escape(_("Open the handout page")) + "</a></p>")
-        meta = (f'<meta http-equiv="refresh" content="0; url={html.escape(target)}" />\n'
-                '<meta name="robots" content="noindex" />\n')
-        yield pagename, {"title": title, "body": body, "metatags": meta,
-                         "display_toc": False}, "page.html"
+        body = (
+            f'<h1>{html.escape(title)}</h1><p><a href="{html.escape(target)}">'
+            + html.escape(_("Open the handout page"))
+            + "</a></p>"
+        )
+        meta = (
+            f'<meta http-equiv="refresh" content="0; url={html.escape(target)}" />\n'
+            '<meta name="robots" content="noindex" />\n'
+        )
+        yield (
+            pagename,
+            {"title": title, "body": body, "metatags": meta, "display_toc": False},
+            "page.html",
+        )
 
 
 def setup_shortlinks(app: Sphinx) -> None:

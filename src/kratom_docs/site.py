@@ -57,8 +57,10 @@ def add_metadata(app: Sphinx, pagename: str, templatename: str, context: dict, d
         tags.append(_meta("name", "dcterms.valid", rec.next_review.isoformat()))
     for language in languages(app, pagename):
         if language["absolute"]:
-            tags.append(f'<link rel="alternate" hreflang="{language["code"]}" '
-                        f'href="{html.escape(language["absolute"], quote=True)}" />\n')
+            tags.append(
+                f'<link rel="alternate" hreflang="{language["code"]}" '
+                f'href="{html.escape(language["absolute"], quote=True)}" />\n'
+            )
     context["metatags"] = context.get("metatags", "") + "".join(tags)
     context["kd_languages"] = [lang for lang in languages(app, pagename) if not lang["current"]]
 
@@ -90,9 +92,15 @@ def languages(app: Sphinx, pagename: str) -> list[dict]:
     found = []
     for code in codes:
         prefix = "" if code == root else f"{code}/"
-        found.append({"code": code, "name": LANGUAGE_NAMES.get(code, code),
-                      "current": code == current, "href": to_root + prefix + target,
-                      "absolute": base + prefix + target if base else ""})
+        found.append(
+            {
+                "code": code,
+                "name": LANGUAGE_NAMES.get(code, code),
+                "current": code == current,
+                "href": to_root + prefix + target,
+                "absolute": base + prefix + target if base else "",
+            }
+        )
     return found
 
 
@@ -122,8 +130,10 @@ def scrolling_tables(body: str, label: str) -> str:
     def wrap(match: re.Match) -> str:
         caption = _CAPTION.search(match.group(0))
         name = re.sub(r"<[^>]+>", "", caption.group(1)).strip() if caption else label
-        return (f'<div class="kd-table-scroll" role="region" tabindex="0" '
-                f'aria-label="{html.escape(name, quote=True)}">{match.group(0)}</div>')
+        return (
+            f'<div class="kd-table-scroll" role="region" tabindex="0" '
+            f'aria-label="{html.escape(name, quote=True)}">{match.group(0)}</div>'
+        )
 
     return _TABLE.sub(wrap, body)
 
@@ -138,8 +148,7 @@ def fix_page_aria(app: Sphinx, pagename: str, templatename: str, context: dict, 
         context["toctree"] = lambda **kwargs: fix_aria(toctree(**kwargs))
 
 
-def add_report_link(app: Sphinx, pagename: str, templatename: str, context: dict,
-                    doctree) -> None:
+def add_report_link(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """ "Report a problem with this page": a new issue, with the page's title and address."""
     from urllib.parse import quote
 
@@ -147,13 +156,19 @@ def add_report_link(app: Sphinx, pagename: str, templatename: str, context: dict
 
     project = settings(app.env).project_url
     context["kd_report_url"] = ""
-    if not project or "github.com/" not in project and "gitlab.com/" not in project:
+    if not project or ("github.com/" not in project and "gitlab.com/" not in project):
         return
     title = html.unescape(context.get("title") or pagename).replace("<", "").strip()
     base = app.config.html_baseurl
     address = (base.rstrip("/") + "/" + app.builder.get_target_uri(pagename)) if base else pagename
-    query = "title=" + quote(f"Problem on page: {title}") + "&body=" + quote(
-        f"Page: {address}\n\nWhat is wrong or unclear (and your source, if you have one):\n")
+    query = (
+        "title="
+        + quote(f"Problem on page: {title}")
+        + "&body="
+        + quote(
+            f"Page: {address}\n\nWhat is wrong or unclear (and your source, if you have one):\n"
+        )
+    )
     context["kd_report_url"] = f"{project}/issues/new?{query}"
 
 
@@ -170,13 +185,14 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
         url = escape(base + builder.get_target_uri(docname))
         alternates = "".join(
             f'<xhtml:link rel="alternate" hreflang="{lang["code"]}" '
-            f'href="{escape(lang["absolute"])}"/>' for lang in languages(app, docname))
+            f'href="{escape(lang["absolute"])}"/>'
+            for lang in languages(app, docname)
+        )
         rows.append(f"  <url><loc>{url}</loc>{lastmod}{alternates}</url>")
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
-        + "\n".join(rows) + "\n</urlset>\n"
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(rows) + "\n</urlset>\n"
     )
     Path(app.outdir, "sitemap.xml").write_text(text, encoding="utf-8")
 

@@ -29,12 +29,50 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 LOADING_TAGS = {
-    "img", "picture", "source", "link", "script", "style", "iframe", "frame", "frameset",
-    "object", "embed", "video", "audio", "track", "svg", "image", "use", "base", "meta",
-    "form", "input", "button", "textarea", "select", "portal", "applet", "template",
+    "img",
+    "picture",
+    "source",
+    "link",
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "track",
+    "svg",
+    "image",
+    "use",
+    "base",
+    "meta",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "portal",
+    "applet",
+    "template",
 }
-LOADING_ATTRS = {"src", "srcset", "data", "poster", "background", "formaction", "action",
-                 "ping", "lowsrc", "dynsrc", "longdesc", "manifest", "codebase", "archive"}
+LOADING_ATTRS = {
+    "src",
+    "srcset",
+    "data",
+    "poster",
+    "background",
+    "formaction",
+    "action",
+    "ping",
+    "lowsrc",
+    "dynsrc",
+    "longdesc",
+    "manifest",
+    "codebase",
+    "archive",
+}
 _CSS_LOADS = re.compile(r"url\s*\(|@import|expression\s*\(|behavior\s*:", re.I)
 _UNSAFE_HREF = re.compile(r"^\s*(javascript|data|file|vbscript):", re.I)
 
@@ -47,8 +85,10 @@ class _RawHTMLCheck(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
         if tag in LOADING_TAGS:
-            self.problems.append(f"raw HTML <{tag}> is not allowed (it loads or runs "
-                                 "something); use Markdown, e.g. ![text](image.png) for images")
+            self.problems.append(
+                f"raw HTML <{tag}> is not allowed (it loads or runs "
+                "something); use Markdown, e.g. ![text](image.png) for images"
+            )
         for name, value in attrs:
             name, value = name.lower(), value or ""
             if name in LOADING_ATTRS:
@@ -58,8 +98,9 @@ class _RawHTMLCheck(HTMLParser):
             elif name.startswith("on"):
                 self.problems.append(f"raw HTML attribute {name}= runs a script; not allowed")
             elif name == "rel" and "attachment" in value.lower():
-                self.problems.append("raw HTML rel=\"attachment\" would attach a file to the "
-                                     "PDF; not allowed")
+                self.problems.append(
+                    'raw HTML rel="attachment" would attach a file to the PDF; not allowed'
+                )
             elif name in ("href", "xlink:href") and _UNSAFE_HREF.match(value):
                 self.problems.append(f"raw HTML link to {value.split(':')[0]}: is not allowed")
 
@@ -93,8 +134,12 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         uri = node.get("uri", "")
         candidates = node.get("candidates", {}) or {}
         if urlsplit(uri).scheme or uri.startswith("//"):
-            messages.error(f"image {uri[:80]!r} is not a file in the project; images must be "
-                           "files next to the page", "source", location=node)
+            messages.error(
+                f"image {uri[:80]!r} is not a file in the project; images must be "
+                "files next to the page",
+                "source",
+                location=node,
+            )
             continue
         for path in candidates.values():
             full = Path(app.srcdir, path)
@@ -106,12 +151,16 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     for dependency in sorted(env.dependencies.get(docname, ())):
         path = Path(app.srcdir, dependency) if not os.path.isabs(dependency) else Path(dependency)
         if not _inside(path, root):
-            messages.error(f"reads a file outside the project: {path}", "source",
-                           location=(docname, None))
+            messages.error(
+                f"reads a file outside the project: {path}", "source", location=(docname, None)
+            )
     for target, (docnames, _) in env.dlfiles.items():
         if docname in docnames and not _inside(Path(app.srcdir, target), root):
-            messages.error(f"offers a download from outside the project: {target}", "source",
-                           location=(docname, None))
+            messages.error(
+                f"offers a download from outside the project: {target}",
+                "source",
+                location=(docname, None),
+            )
 
 
 _FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})(.*)$")
@@ -132,8 +181,12 @@ def unclosed_fences(text: str) -> list[tuple[int, str]]:
         match = _FENCE.match(stripped)
         if stack and stack[-1][0] in "`~":
             char, length, _ = stack[-1]
-            if match and match.group(1)[0] == char and len(match.group(1)) >= length \
-                    and not match.group(2).strip():
+            if (
+                match
+                and match.group(1)[0] == char
+                and len(match.group(1)) >= length
+                and not match.group(2).strip()
+            ):
                 stack.pop()
             continue
         if not match:
@@ -153,9 +206,13 @@ def unclosed_fences(text: str) -> list[tuple[int, str]]:
 
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
     for line, fence in unclosed_fences(source[0]):
-        messages.error(f"the fence {fence} opened here is never closed, so it swallows the "
-                       "rest of the page; close it with a line of "
-                       f"{fence}", "source", location=(docname, line))
+        messages.error(
+            f"the fence {fence} opened here is never closed, so it swallows the "
+            "rest of the page; close it with a line of "
+            f"{fence}",
+            "source",
+            location=(docname, line),
+        )
 
 
 def setup_sources(app: Sphinx) -> None:

@@ -59,22 +59,28 @@ def check(app: Sphinx, doctree: nodes.document) -> None:
 
     domain = docname_to_domain(docname, app.config.gettext_compact)
     for folder in app.config.locale_dirs:
-        env.note_dependency(str(Path(app.srcdir, folder, app.config.language, "LC_MESSAGES",
-                                     f"{domain}.po")))
+        env.note_dependency(
+            str(Path(app.srcdir, folder, app.config.language, "LC_MESSAGES", f"{domain}.po"))
+        )
     progress = doctree.get("translation_progress") or {}
     if not progress.get("total"):
         missing = ["(the page has no translation catalog)"]
     else:
-        missing = [" ".join(node.astext().split())[:80]
-                   for node in NodeMatcher(nodes.Element, translated=False).findall(doctree)]
+        missing = [
+            " ".join(node.astext().split())[:80]
+            for node in NodeMatcher(nodes.Element, translated=False).findall(doctree)
+        ]
     if not missing:
         return
     _untranslated(env)[docname] = missing
     if is_handout(env, docname):
-        messages.warn(f"{len(missing)} message(s) are not translated into "
-                      f"{app.config.language}, e.g. {missing[0]!r}; this handout is not "
-                      "printed in this language until its catalog is complete", "translation",
-                      location=(docname, None))
+        messages.warn(
+            f"{len(missing)} message(s) are not translated into "
+            f"{app.config.language}, e.g. {missing[0]!r}; this handout is not "
+            "printed in this language until its catalog is complete",
+            "translation",
+            location=(docname, None),
+        )
 
 
 def untranslated(env: BuildEnvironment, docname: str) -> list[str]:
@@ -91,11 +97,14 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Any) ->
             _untranslated(env)[docname] = _untranslated(other)[docname]
 
 
-def add_to_context(app: Sphinx, pagename: str, templatename: str, context: dict,
-                   doctree: Any) -> None:
+def add_to_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
     context["kd_untranslated"] = (
         str(_("Part of this page is not translated yet; that part is shown in English."))
-        if doctree is not None and untranslated(app.env, pagename) else "")
+        if doctree is not None and untranslated(app.env, pagename)
+        else ""
+    )
 
 
 def compile_own_catalog(app: Sphinx, config: Config) -> None:
@@ -141,15 +150,24 @@ def write_own_template(app: Sphinx, exception: Exception | None) -> None:
     from jinja2.ext import babel_extract
 
     here = Path(__file__).parent
-    catalog = Catalog(project="kratom-docs", domain=DOMAIN, charset="utf-8",
-                      creation_date=settings(app.env).date, revision_date=settings(app.env).date)
+    catalog = Catalog(
+        project="kratom-docs",
+        domain=DOMAIN,
+        charset="utf-8",
+        creation_date=settings(app.env).date,
+        revision_date=settings(app.env).date,
+    )
     sources = [(path, "python") for path in sorted(here.glob("*.py"))]
     sources += [(path, babel_extract) for path in sorted((here / "templates").glob("*.html"))]
     for path, method in sources:
         for line, message, comments, _context in extract_from_file(
-                method, str(path), keywords={"_": None}, comment_tags=("Translators:",)):
-            catalog.add(message, locations=[(path.relative_to(here).as_posix(), line)],
-                        auto_comments=comments)
+            method, str(path), keywords={"_": None}, comment_tags=("Translators:",)
+        ):
+            catalog.add(
+                message,
+                locations=[(path.relative_to(here).as_posix(), line)],
+                auto_comments=comments,
+            )
     target = Path(app.outdir) / f"{DOMAIN}.pot"
     with target.open("wb") as out:
         write_po(out, catalog, width=100, omit_header=False, sort_output=True)
