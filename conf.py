@@ -61,7 +61,10 @@ bibtex_bibfiles = ["data/references.bib"]
 # Pages cite in the numbered style of medical writing: {footcite:p}`key` gives a number in
 # order of first use, and {footbibliography} lists the page's references at its end.
 bibtex_foot_reference_style = "foot"
-bibtex_default_style = "plain"
+bibtex_default_style = "kratom"  # the extension's: unsrt, titles as written, one link each
+# Each page's numbered list stays under its "References" heading, numbered in order of use.
+myst_footnote_sort = False
+myst_footnote_transition = False
 gettext_compact = False  # one catalog per document
 
 # -- The extension (kratom_docs) ---------------------------------------------------------------

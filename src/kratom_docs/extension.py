@@ -31,6 +31,7 @@ from . import (
     messages,
     plan,
     publish,
+    references,
     review,
     shortlinks,
     site,
@@ -64,6 +65,7 @@ def add_templates(app: Sphinx) -> None:
 
 def setup_extension(app: Sphinx) -> None:
     app.setup_extension("sphinxcontrib.bibtex")
+    references.register_style()
     buildlock.setup_lock(app)
     config.register(app)
     messages.setup_messages(app)

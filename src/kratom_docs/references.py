@@ -65,3 +65,32 @@ def entries(app: Sphinx) -> dict[str, Entry]:
             except Exception:  # a malformed file is reported by sphinxcontrib-bibtex
                 continue
     return found
+
+
+def register_style() -> None:
+    """The ``kratom`` reference style: pybtex's ``unsrt`` (numbers in order of first use),
+    titles as written (not lower-cased: "FDA and kratom", "7-OH"), and one link per entry:
+    the DOI when there is one (with the PubMed number), otherwise the address."""
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.unsrt import Style as Unsrt
+    from pybtex.style.template import field, href, join, sentence, words
+
+    class KratomStyle(Unsrt):
+        def format_title(self, e, which_field, as_sentence=True):
+            title = field(which_field)
+            return sentence[title] if as_sentence else title
+
+        def format_web_refs(self, e):
+            links = []
+            if "doi" in e.fields:
+                url = join["https://doi.org/", field("doi", raw=True)]
+                links.append(href(url)[join["doi:", field("doi", raw=True)]])
+            else:
+                links.append(href(field("url", raw=True))[field("url", raw=True)])
+            if "pmid" in e.fields:
+                url = join["https://pubmed.ncbi.nlm.nih.gov/", field("pmid", raw=True), "/"]
+                links.append(href(url)[join["PMID:", field("pmid", raw=True)]])
+            return sentence[words[links[0], *links[1:]]] if len(links) > 1 else sentence[
+                links[0]]
+
+    register_plugin("pybtex.style.formatting", "kratom", KratomStyle, force=True)
