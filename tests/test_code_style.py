@@ -39,3 +39,10 @@ def test_spelling():
     ).stdout.split()
     proc = subprocess.run([tool("codespell"), *files], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_warning_type_is_documented():
+    from kratom_docs.messages import Subtype
+
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert [s.value for s in Subtype if f"`kratom.{s.value}`" not in guide] == []
