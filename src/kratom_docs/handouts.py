@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -200,13 +200,19 @@ class SourcesDirective(SphinxDirective):
         return [sources_summary()]
 
 
-def cited_keys(doctree: nodes.document) -> list[str]:
-    """The bibliography keys a resolved page cites, in order of first use."""
+def cited_keys(doctree: nodes.document, known: Iterable[str]) -> list[str]:
+    """The bibliography keys a resolved page cites, in order of first use.
+
+    A footnote's id is its key made into a docutils id (``hhs_overdose_response`` becomes
+    ``footcite-hhs-overdose-response``), so ids are matched against the known keys' ids.
+    """
+    by_id = {nodes.make_id(f"footcite-{key}"): key for key in known}
     keys: list[str] = []
     for node in doctree.findall(nodes.Element):
         for node_id in node.get("ids", []):
-            if node_id.startswith("footcite-") and node_id[9:] not in keys:
-                keys.append(node_id[9:])
+            key = by_id.get(node_id)
+            if key is not None and key not in keys:
+                keys.append(key)
     return keys
 
 
@@ -218,7 +224,7 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if not placeholders and not is_handout(app.env, docname):
         return
     known = entries(app)
-    cited = [known[k] for k in cited_keys(doctree) if k in known]
+    cited = [known[k] for k in cited_keys(doctree, known)]
     if is_handout(app.env, docname):
         for entry in cited:
             if entry.kind not in ("peer-reviewed", "government"):
@@ -248,7 +254,6 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     where = public_url(app, docname)
     for node in placeholders:
         para = nodes.paragraph(classes=["kd-sources"])
-        para += nodes.strong(text=str(_("Sources:")) + " ")
         para += nodes.Text(("; ".join(parts) + ". ") if parts else "")
         para += nodes.Text(
             str(_("Every source, with links, is listed on this handout's web page"))

@@ -36,7 +36,7 @@ FIELDS = {
     "recheck_months": int,
     "cite": list,
 }
-OPTIONAL = {"note": str}
+OPTIONAL = {"note": str, "short": str}
 
 
 def load(path: Path) -> list[dict]:
@@ -91,28 +91,31 @@ def check_dates(app: Sphinx) -> None:
 
 
 class HelplinesDirective(SphinxDirective):
-    """``{helplines}``: the help lines as a short boxed list."""
+    """``{helplines}``: the help lines as a boxed list.
+
+    A second, compact box (each number and what it is for, in a few words) is made too; the
+    large-print edition shows it instead, so the help lines fit on its first page.
+    """
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(settings(self.env).helplines_file))
         entries = loaded(get, self.env, [])
         if not entries:
             return []
-        items = []
+        items, compact = [], []
         for h in entries:
-            action = h["action"].replace(h["number"], f"[{h['number']}](tel:{h['tel']})")
+            number = f"[{h['number']}](tel:{h['tel']})"
+            action = h["action"].replace(h["number"], number)
             cite = " {footcite:p}`" + ",".join(h["cite"]) + "`"
             items.append(f"- **{h['name']}: {action}.** {h['when']}{cite}")
-        checked = max(h["checked"] for h in entries)
-        text = (
-            f"**{en('Get help now. These lines are free and confidential.')}**\n\n"
-            + "\n".join(items)
-            + "\n\n"
-            + en("Numbers checked %s.") % month_year(checked, "en")
-        )
-        container = nodes.container(classes=["kd-helplines"])
-        container += self.parse_text_to_nodes(text)
-        return [container]
+            compact.append(f"- **{number}:** {h.get('short') or h['when']}")
+        checked = en("Numbers checked %s.") % month_year(max(h["checked"] for h in entries), "en")
+        title = f"**{en('Get help now. These lines are free and confidential.')}**"
+        full = nodes.container(classes=["kd-helplines"])
+        full += self.parse_text_to_nodes(f"{title}\n\n" + "\n".join(items) + f"\n\n{checked}")
+        short = nodes.container(classes=["kd-helplines", "kd-helplines-compact"])
+        short += self.parse_text_to_nodes(f"{title}\n\n" + "\n".join(compact) + f"\n\n{checked}")
+        return [full, short]
 
 
 def setup_helplines(app: Sphinx) -> None:

@@ -42,7 +42,8 @@ class Paper:
 
 PAPERS = {
     "letter": Paper("letter", "@page { size: letter; }", (612, 792)),
-    "a4": Paper("a4", "@page { size: A4; }", (595, 842)),
+    # A4 is narrower than Letter: the footer takes more lines, so its margin is deeper.
+    "a4": Paper("a4", "@page { size: A4; margin-bottom: 1.6in; }", (595, 842)),
 }
 
 

@@ -79,7 +79,14 @@ def missing_bodies(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def _digest(static: bytes, job: Job, html: str, page, text: str) -> str:
     h = hashlib.sha256(static)
-    for part in (job.paper.name, job.edition.name, str(job.edition.max_pages), text, html):
+    for part in (
+        job.paper.name,
+        job.paper.css,
+        job.edition.name,
+        str(job.edition.max_pages),
+        text,
+        html,
+    ):
         h.update(b"\0" + part.encode("utf-8"))
     for url, (mime, data) in sorted(page.generated.items()):
         h.update(b"\0" + url.encode() + mime.encode() + data)

@@ -90,7 +90,6 @@ def register_style() -> None:
             if "pmid" in e.fields:
                 url = join["https://pubmed.ncbi.nlm.nih.gov/", field("pmid", raw=True), "/"]
                 links.append(href(url)[join["PMID:", field("pmid", raw=True)]])
-            return sentence[words[links[0], *links[1:]]] if len(links) > 1 else sentence[
-                links[0]]
+            return sentence[words[tuple(links)]]
 
     register_plugin("pybtex.style.formatting", "kratom", KratomStyle, force=True)

@@ -59,7 +59,10 @@ class Review:
 
     @property
     def short_line(self) -> str:
-        return _("Updated %s.") % in_words(self.last_reviewed, self.language)
+        return _("Updated %(last)s; next update by %(next)s.") % {
+            "last": in_words(self.last_reviewed, self.language),
+            "next": in_words(self.next_review, self.language),
+        }
 
     @property
     def overdue_line(self) -> str:
