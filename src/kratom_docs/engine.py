@@ -26,8 +26,9 @@ from .fetcher import FetchPolicy, make_fetcher
 HERE = Path(__file__).parent
 STYLESHEET = HERE / "static" / "handout.css"
 FONTS = tuple(sorted((HERE / "fonts").glob("*.ttf")))
-#: No text closer to a paper edge than this (0.5 in): many office printers cannot print there.
-EDGE = 36.0
+#: No text closer to a paper edge than this: 0.5 in, in CSS pixels (WeasyPrint lays out in
+#: 96 px to the inch). Many office printers cannot print nearer the edge.
+EDGE = 0.5 * 96
 
 
 @dataclass(frozen=True)
