@@ -40,10 +40,11 @@ class Paper:
     points: tuple[int, int]
 
 
+#: Both papers get the same 6.4 in measure (about 70 characters of 13 pt body text per line);
+#: the large-print edition has margins of its own (handout.css).
 PAPERS = {
-    "letter": Paper("letter", "@page { size: letter; }", (612, 792)),
-    # A4 is narrower than Letter: the footer takes more lines, so its margin is deeper.
-    "a4": Paper("a4", "@page { size: A4; margin-bottom: 1.6in; }", (595, 842)),
+    "letter": Paper("letter", "@page { size: letter; margin: 0.55in 1.05in 1.55in; }", (612, 792)),
+    "a4": Paper("a4", "@page { size: A4; margin: 0.55in 0.935in 1.55in; }", (595, 842)),
 }
 
 
