@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
-from conftest import BASE_URL, REPO
+from conftest import BASE_URL, REPO, warnings_of
 from helpers import (
     edge_problems,
     front_matter,
@@ -256,7 +256,8 @@ def test_handouts_cite_only_primary_sources(site):
 
     from kratom_docs.references import parse
 
-    kinds = {k: e.kind for k, e in parse(REPO / "data" / "references.bib").items()}
+    bib = parse(REPO / "data" / "references.bib")
+    kinds = {k: "copy" if e.fields.get("copy") else e.kind for k, e in bib.items()}
     for handout in HANDOUTS:
         page = (site.html / "handouts" / f"{handout}.html").read_text()
         ids = set(re.findall(r'id="(footcite-[^"]+)"', page))
@@ -265,6 +266,33 @@ def test_handouts_cite_only_primary_sources(site):
         assert {
             k: kinds[k] for k in cited if kinds[k] not in ("peer-reviewed", "government")
         } == {}, handout
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            "kind = {other}",
+            "may cite only peer-reviewed or government sources; 'seen2020' is other",
+        ),
+        (
+            "kind = {government}, agency = {FDA}, copy = {only a reprint was found}",
+            "may not rest on a source seen only as a copy; 'seen2020'",
+        ),
+    ],
+)
+def test_a_handout_citing_a_secondary_source_or_a_copy_is_a_warning(
+    build, project, fields, expected
+):
+    bib = project / "data" / "refs.bib"
+    bib.write_text(
+        bib.read_text() + "\n@misc{seen2020,\n  title = {A page}, year = {2020},\n"
+        f"  url = {{https://www.fda.gov/x}}, {fields}\n}}\n"
+    )
+    sample = project / "handouts" / "sample.md"
+    sample.write_text(sample.read_text().replace("`known2020`", "`known2020,seen2020`"))
+    app = build(project)
+    assert f"handouts/sample.md: WARNING: a handout {expected}" in warnings_of(app)
 
 
 # -- QR code ---------------------------------------------------------------------------------------

@@ -216,6 +216,10 @@ def cited_keys(doctree: nodes.document, known: Iterable[str]) -> list[str]:
     return keys
 
 
+#: How many agencies a handout's sources line names; the others are counted.
+SOURCES_NAMED = 3
+
+
 def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     from .printpage import public_url
     from .references import entries
@@ -234,6 +238,13 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                     "handout",
                     location=(docname, None),
                 )
+            elif entry.fields.get("copy", "").strip():
+                messages.warn(
+                    f"a handout may not rest on a source seen only as a copy; {entry.key!r} "
+                    "has a 'copy' field",
+                    "handout",
+                    location=(docname, None),
+                )
     agencies = list(
         dict.fromkeys(
             e.fields.get("agency", "").strip()
@@ -242,7 +253,17 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         )
     )
     studies = sum(1 for e in cited if e.kind == "peer-reviewed")
-    parts = list(agencies)
+    # A few recognisable names, in the order the handout first cites them; the rest counted.
+    parts = agencies[:SOURCES_NAMED]
+    others = len(agencies) - len(parts)
+    if others:
+        parts.append(
+            str(
+                _("%d other government agencies") % others
+                if others > 1
+                else _("1 other government agency")
+            )
+        )
     if studies:
         parts.append(
             str(
