@@ -173,7 +173,13 @@ def add_report_link(app: Sphinx, pagename: str, templatename: str, context: dict
 
 
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
-    """sitemap.xml for search engines, when the site's public address is known."""
+    """sitemap.xml for search engines, when the site's public address is known.
+
+    Written here rather than by sphinx-sitemap (2.9): that extension takes ``lastmod`` only from
+    git history, not from the pages' review dates, and builds every alternate address as
+    ``<base><lang>/<page>``, while this site keeps English at its root and lists a translation
+    only where the page is translated.
+    """
     builder = app.builder
     if exception or builder.name not in {"html", "dirhtml"} or not app.config.html_baseurl:
         return
