@@ -436,3 +436,60 @@ def test_reader_pages_are_plain_language(site, textstat, source):
     assert textstat.flesch_kincaid_grade(body) <= 9.0, source.name
     long = [s for s in parts if len(s.split()) > 30]
     assert long == [], f"{source.name}: sentences over 30 words"
+
+
+# -- the changelog -----------------------------------------------------------------------------------
+
+
+def changelog_problems(text: str, version: str, handouts: dict[str, str]) -> list[str]:
+    """The release's section exists, is dated, and names each handout it lists by its title."""
+    sections = re.split(r"^## ", text, flags=re.M)[1:]
+    release = next((s for s in sections if s.startswith(f"{version} (")), None)
+    if release is None:
+        return [f"no section '## {version} (<date>)'"]
+    problems = []
+    heading = release.splitlines()[0]
+    if not re.fullmatch(rf"{re.escape(version)} \([A-Z][a-z]+ \d{{1,2}}, \d{{4}}\)", heading):
+        problems.append(f"the heading {heading!r} gives no date in words")
+    listed = re.search(r"### Handouts that changed\n(.*?)(?=\n### |\Z)", release, re.S)
+    if listed is None:
+        return [*problems, "no 'Handouts that changed' list"]
+    for title, name in re.findall(r"^- (.+?) \(`([^`]+)`\)$", listed.group(1), re.M):
+        if handouts.get(name) != title:
+            problems.append(f"{name!r} is not a handout titled {title!r}")
+    if not re.search(r"^- ", listed.group(1), re.M) and "No handout" not in listed.group(1):
+        problems.append("say which handouts changed, or 'No handout changed'")
+    return problems
+
+
+def handout_titles() -> dict[str, str]:
+    titles = {}
+    for path in handout_sources():
+        heading = re.search(r"^# (.+)$", path.read_text(encoding="utf-8"), re.M)
+        titles[path.stem] = heading.group(1).strip()
+    return titles
+
+
+def test_the_changelog_says_which_handouts_changed_in_this_release():
+    from importlib.metadata import version
+
+    text = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert changelog_problems(text, version("kratom-docs"), handout_titles()) == []
+
+
+def test_the_changelog_check_catches_seeded_faults():
+    titles = {"basics": "Kratom basics"}
+    good = "# What changed\n\n## 1.0 (May 1, 2027)\n\n### Handouts that changed\n\n"
+    assert changelog_problems(good + "- Kratom basics (`basics`)\n", "1.0", titles) == []
+    assert changelog_problems(good + "No handout changed.\n", "1.0", titles) == []
+    assert changelog_problems(good, "2.0", titles) == ["no section '## 2.0 (<date>)'"]
+    assert (
+        "gives no date in words"
+        in changelog_problems(good.replace("May 1, 2027", "2027-05-01"), "1.0", titles)[0]
+    )
+    assert changelog_problems(good + "- Basics (`basic`)\n", "1.0", titles) == [
+        "'basic' is not a handout titled 'Basics'"
+    ]
+    assert changelog_problems(good + "Some text.\n", "1.0", titles) == [
+        "say which handouts changed, or 'No handout changed'"
+    ]
