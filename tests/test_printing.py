@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pikepdf
@@ -56,6 +57,18 @@ def test_each_check_catches_its_seeded_fault(tmp_path, body, kwargs, expected):
     result = engine.render(t)
     assert any(expected in p for p in result["problems"]), result["problems"]
     assert not written(result, t)
+
+
+@needs_poppler
+def test_a_footer_taller_than_its_margin_gets_a_deeper_margin(tmp_path):
+    from helpers import edge_problems, pdf_lines
+
+    t = task(tmp_path, "<p>Short.</p>" * 3)
+    long = "<p>" + "A longer printed notice, as a translation or a clinic may have. " * 12 + "</p>"
+    t = dataclasses.replace(t, html=t.html.replace("</div>", long + "</div>", 1))
+    result = engine.render(t)
+    assert result["problems"] == [] and written(result, t)
+    assert edge_problems(pdf_lines(Path(t.pdf))) == []
 
 
 @needs_poppler

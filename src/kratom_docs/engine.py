@@ -101,6 +101,29 @@ def _layout_problems(document) -> list[str]:
     return list(dict.fromkeys(problems))
 
 
+def _footer_margin(document) -> float | None:
+    """The bottom margin (CSS px) the running footer needs, when it is taller than its margin.
+
+    The footer (disclaimer, review line, page number) sits in the page's bottom margin, which
+    CSS cannot size to its content. A longer disclaimer, a translation or a clinic's own text
+    can make it taller: the handout is then laid out again with a margin that fits it.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    needed = 0.0
+    for page in document.pages:
+        for box in page._page_box.children:
+            if not (isinstance(box, boxes.MarginBox) and box.at_keyword == "@bottom-center"):
+                continue
+            if not box.children:
+                continue
+            bottom = max(child.position_y + child.margin_height() for child in box.children)
+            overflow = bottom - (page.height - EDGE)
+            if overflow > 0.5:
+                needed = max(needed, page.height - box.position_y + overflow + 2)
+    return needed or None
+
+
 def _disclaimer_problems(data: bytes, text: str) -> list[str]:
     from pypdf import PdfReader
 
@@ -161,9 +184,15 @@ def render(task: Task) -> dict:
             CSS(string=task.paper_css, url_fetcher=fetcher, font_config=fonts),
         ]
         options = {"pdf_variant": "pdf/ua-1", "pdf_forms": True}
-        document = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher).render(
-            stylesheets=stylesheets, font_config=fonts, **options
-        )
+        html = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher)
+        document = html.render(stylesheets=stylesheets, font_config=fonts, **options)
+        margin = _footer_margin(document)
+        if margin:
+            fit = f"margin-bottom: {margin:.1f}px;"
+            stylesheets.append(
+                CSS(string=f"@page {{ {fit} }} @page large-print {{ {fit} }}", font_config=fonts)
+            )
+            document = html.render(stylesheets=stylesheets, font_config=fonts, **options)
         pages = len(document.pages)
         if document.metadata.attachments or any(
             link[0] == "attachment" for page in document.pages for link in page.links
