@@ -295,6 +295,64 @@ def test_a_handout_citing_a_secondary_source_or_a_copy_is_a_warning(
     assert f"handouts/sample.md: WARNING: a handout {expected}" in warnings_of(app)
 
 
+def type_into_fields(pdf: Path, out: Path) -> dict[str, str]:
+    """Click into every form field and type, as a reader does in Chrome's PDF viewer (PDFium)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    typed = {}
+    with pikepdf.open(pdf) as doc:
+        boxes = [
+            [
+                (str(a.T), [float(v) for v in a.Rect])
+                for a in page.get("/Annots", [])
+                if a.get("/FT")
+            ]
+            for page in doc.pages
+        ]
+    document = pdfium.PdfDocument(pdf)
+    document.init_forms()
+    form = document.formenv.raw
+    for number, fields in enumerate(boxes):
+        page = document[number]
+        for name, (x0, y0, x1, y1) in fields:
+            text = typed[name] = f"Typed {len(typed) + 1}"
+            x, y = (x0 + x1) / 2, (y0 + y1) / 2
+            raw.FORM_OnLButtonDown(form, page.raw, 0, x, y)
+            raw.FORM_OnLButtonUp(form, page.raw, 0, x, y)
+            for char in text:
+                raw.FORM_OnChar(form, page.raw, ord(char), 0)
+            raw.FORM_ForceToKillFocus(form)
+    document.save(out)
+    return typed
+
+
+@pytest.mark.slow
+@needs_poppler
+@pytest.mark.parametrize("handout", HANDOUTS)
+def test_fill_in_fields_can_be_typed_in_and_print(site, tmp_path, handout):
+    pdf = site.handouts / f"{handout}-letter.pdf"
+    typed = type_into_fields(pdf, tmp_path / "typed.pdf")
+    assert {"clinic-name", "clinic-phone"} <= set(typed) and len(typed) >= 4, typed
+    with pikepdf.open(tmp_path / "typed.pdf") as doc:
+        values = {str(f.T): str(f.get("/V", "")) for f in doc.Root.AcroForm.Fields}
+    assert values == typed
+    # What prints: poppler draws each typed value in its field (more dark pixels than blank).
+    from PIL import Image
+
+    def dark(path: Path) -> int:
+        prefix = tmp_path / path.stem
+        subprocess.run(
+            ["pdftoppm", "-r", "72", "-gray", "-png", str(path), str(prefix)], check=True
+        )
+        return sum(
+            sum(Image.open(png).convert("L").histogram()[:128])
+            for png in sorted(tmp_path.glob(f"{path.stem}-*.png"))
+        )
+
+    assert dark(tmp_path / "typed.pdf") > dark(pdf) + 20 * len(typed)
+
+
 # -- QR code ---------------------------------------------------------------------------------------
 
 
