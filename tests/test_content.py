@@ -97,7 +97,9 @@ def test_numbered_references_render_on_every_page_that_cites(site):
         numbers = [n.select_one(".label").get_text().strip("[]") for n in notes]
         assert numbers == [str(i) for i in range(1, len(notes) + 1)], rel
         for note in notes:
-            assert note.find("a", href=re.compile(r"^https://")), (rel, note.get_text()[:80])
+            links = [a["href"] for a in note.find_all("a", href=re.compile(r"^https://"))]
+            assert links, (rel, note.get_text()[:80])
+            assert len(links) == len(set(links)), (rel, "the same link twice", links)
 
 
 # -- the bibliography --------------------------------------------------------------------------------

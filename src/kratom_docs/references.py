@@ -82,12 +82,14 @@ def register_style() -> None:
 
         def format_web_refs(self, e):
             links = []
+            pmid = e.fields.get("pmid", "").strip()
+            pubmed = f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
             if "doi" in e.fields:
                 url = join["https://doi.org/", field("doi", raw=True)]
                 links.append(href(url)[join["doi:", field("doi", raw=True)]])
-            else:
+            elif not pmid or e.fields.get("url", "").rstrip("/") + "/" != pubmed:
                 links.append(href(field("url", raw=True))[field("url", raw=True)])
-            if "pmid" in e.fields:
+            if pmid:  # the PubMed record, once (an entry may link it as its address too)
                 url = join["https://pubmed.ncbi.nlm.nih.gov/", field("pmid", raw=True), "/"]
                 links.append(href(url)[join["PMID:", field("pmid", raw=True)]])
             return sentence[words[tuple(links)]]
