@@ -130,6 +130,25 @@ def test_every_page_has_no_wcag_violations(site, browser, tmp_path, width):
 
 @pytest.mark.slow
 @pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_spanish_page_has_no_wcag_violations(site_es, browser, tmp_path, width):
+    from conftest import BASE_URL
+
+    prefix = BASE_URL.split("/", 3)[3] + "es/"
+    (tmp_path / prefix).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / prefix.rstrip("/")).symlink_to(site_es.html, target_is_directory=True)
+    with serve(tmp_path) as base:
+        problems = {}
+        for page in site_es.pages():
+            rel = page.relative_to(site_es.html).as_posix()
+            found = axe_violations(browser, base + prefix + rel, width)
+            if found:
+                problems[rel] = found
+    assert problems == {}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
 def test_axe_catches_a_seeded_fault(tmp_path, browser):
     (tmp_path / "bad.html").write_text(
         "<!DOCTYPE html><html><head><title>x</title></head><body><main>"
