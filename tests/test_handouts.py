@@ -386,3 +386,27 @@ def test_no_qr_code_without_a_base_url(build, project, tmp_path):
     pdf = tmp_path / "out" / "handouts" / "sample-letter.pdf"
     assert not any(role == "/Figure" and alt and "QR" in alt for role, alt in structure(pdf))
     assert "Read this online" not in pdf_page_texts(pdf)[0]
+
+
+def test_on_paper_7_oh_and_phone_numbers_never_break_and_attributes_are_untouched():
+    from kratom_docs.printpage import keep_together
+
+    body = '<p>Avoid 7-OH. Call 1-800-222-1222.</p><img alt="7-OH products" src="x.svg">'
+    assert keep_together(body) == (
+        '<p>Avoid <span class="kd-nowrap">7-OH</span>. Call '
+        '<span class="kd-nowrap">1-800-222-1222</span>.</p><img alt="7-OH products" src="x.svg">'
+    )
+
+
+def test_large_print_moves_the_full_help_box_to_the_end():
+    from kratom_docs.printpage import helplines_at_the_end
+
+    body = (
+        '<h1>T</h1><div class="kd-helplines docutils container"><p>Full</p></div>\n'
+        '<div class="kd-helplines kd-helplines-compact docutils container"><p>Short</p></div>'
+        "<p>Text.</p>"
+    )
+    moved = helplines_at_the_end(body)
+    assert moved.index("Short") < moved.index("Text.") < moved.index("Full")
+    assert 'class="kd-helplines kd-helplines-end docutils container"' in moved
+    assert helplines_at_the_end("<p>No box.</p>") == "<p>No box.</p>"

@@ -276,10 +276,11 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in placeholders:
         para = nodes.paragraph(classes=["kd-sources"])
         para += nodes.Text(("; ".join(parts) + ". ") if parts else "")
-        para += nodes.Text(
-            str(_("Every source, with links, is listed on this handout's web page"))
-            + (f": {where.split('://', 1)[-1]}." if where else ".")
-        )
+        para += nodes.Text(str(_("Every source, with links, is listed on this handout's web page")))
+        if where:  # the address on one line: broken at its hyphen it reads as two words
+            para += nodes.Text(": ")
+            para += nodes.inline(text=where.split("://", 1)[-1], classes=["kd-nowrap"])
+        para += nodes.Text(".")
         node.replace_self(para)
 
 

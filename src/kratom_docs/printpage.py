@@ -49,6 +49,34 @@ def absolute_links(body: str, page_url: str | None) -> str:
     return _HREF.sub(fix, body)
 
 
+#: Words that must not break across lines on paper ("7-" / "OH" reads as two things).
+_UNBREAKABLE = re.compile(r"(?<![\w-])(7-OH|7-hydroxymitragynine|1-800-\d{3}-\d{4})(?![\w-])")
+_TEXT = re.compile(r">([^<]+)<")
+
+
+_FULL_HELPLINES = re.compile(r'<div class="kd-helplines docutils container">.*?</div>\n?', re.S)
+
+
+def helplines_at_the_end(body: str) -> str:
+    """Large print: page 1 has room only for the short help-line box; the full one, which says
+    what each line is for, goes to the end of the handout."""
+    match = _FULL_HELPLINES.search(body)
+    if match is None:
+        return body
+    box = match.group(0).replace('class="kd-helplines ', 'class="kd-helplines kd-helplines-end ', 1)
+    return body[: match.start()] + body[match.end() :] + box
+
+
+def keep_together(body: str) -> str:
+    """Wrap the words that must stay on one line in a no-wrap span (text only, never tags)."""
+
+    def text(match: re.Match) -> str:
+        inner = _UNBREAKABLE.sub(r'<span class="kd-nowrap">\1</span>', match.group(1))
+        return f">{inner}<"
+
+    return _TEXT.sub(text, body)
+
+
 @dataclass(frozen=True)
 class QRCode:
     url: str
@@ -142,6 +170,7 @@ def render(app: Sphinx, docname: str, edition: Edition, body: str) -> PrintPage:
     qr = qr_code(short) if short else None
     if qr:
         generated[generated_url("qr.svg")] = ("image/svg+xml", qr.svg)
+    edition_body = helplines_at_the_end(body) if edition.name == "large-print" else body
     info = s.clinic if getattr(app.builder, "prints_only", False) else None
     logo_url = ""
     if info and info.logo:
@@ -169,7 +198,7 @@ def render(app: Sphinx, docname: str, edition: Edition, body: str) -> PrintPage:
             qr=qr,
             qr_url=generated_url("qr.svg") if qr else "",
             labels=labels(),
-            body=Markup(absolute_links(body, url)),
+            body=Markup(keep_together(absolute_links(edition_body, url))),
         )
     )
     uri = app.builder.get_target_uri(docname)
