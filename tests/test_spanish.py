@@ -23,7 +23,12 @@ PAPERS = ("letter", "a4")
 EDITIONS = {"": 2, "-large-print": 4}
 
 #: The patients' verdict words and their Spanish (one mapping, as in the glossary).
-VERDICTS = {"True": "Cierto", "Not true": "No es cierto", "Not known": "No se sabe"}
+VERDICTS = {
+    "True": "Cierto",
+    "Partly true": "En parte cierto",
+    "Not true": "No es cierto",
+    "Not known": "No se sabe",
+}
 NUMBER = re.compile(r"\d+(?:[-.,]\d+)*")
 ROLE = re.compile(r"\{footcite:p\}`[^`]+`")
 TARGET = re.compile(r"\]\(([^)]+)\)|<([^<>\s]+)>`")
@@ -78,8 +83,8 @@ def parity_problems(msgid: str, msgstr: str) -> list[str]:
     english = msgid.strip().strip("*").strip()
     if english in VERDICTS and VERDICTS[english] not in msgstr:
         problems.append(f"verdict {english!r} is not {VERDICTS[english]!r}")
-    for english, spanish in (("Not true", "No es cierto"), ("Not known", "No se sabe")):
-        if f"**Is it true?** {english}" in msgid and spanish not in msgstr:
+    for english, spanish in VERDICTS.items():
+        if msgid.startswith(f"**{english}:**") and spanish not in msgstr:
             problems.append(f"verdict {english!r} is not {spanish!r}")
     return problems
 
@@ -131,6 +136,9 @@ def test_the_catalog_checks_catch_seeded_faults(tmp_path):
         "link target dependence missing"
     ]
     assert parity_problems("Not true", "Falso") == ["verdict 'Not true' is not 'No es cierto'"]
+    assert parity_problems("**Not known:** A claim.", "**Falso:** Algo.") == [
+        "verdict 'Not known' is not 'No se sabe'"
+    ]
     assert parity_problems("Call 911.", "Llame al 911.") == []
 
 

@@ -197,12 +197,14 @@ class ClaimDirective(_ClaimsDirective):
             )
         c = claims[key]
         if "plain" in self.options:
+            # For patients: the verdict comes first, so a reader who skims never takes away
+            # only the claim; then what is known, in plain words.
             if c["verdict"] == "supported":
-                text = f"**{en('It is true:')}** {_md(c['claim'])} {_md(c['plain'])}"
+                text = f"**{en('What we know:')}** {_md(c['claim'])} {_md(c['plain'])}"
             else:
                 text = (
-                    f"**{en('You may hear:')}** {_md(c['claim'])}\n\n"
-                    f"**{en('Is it true?')}** {plain_verdict(c)}. {_md(c['plain'])}"
+                    f"**{plain_verdict(c)}:** {_md(c['claim'])}\n\n"
+                    f"**{en('What we know:')}** {_md(c['plain'])}"
                 )
         else:
             text = (
