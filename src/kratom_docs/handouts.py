@@ -9,6 +9,7 @@ download page, written next, lists every PDF with its page count and size.
 from __future__ import annotations
 
 import posixpath
+import re
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -280,7 +281,11 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         if where:  # the address on one line: broken at its hyphen it reads as two words
             para += nodes.Text(": ")
             para += nodes.inline(text=where.split("://", 1)[-1], classes=["kd-nowrap"])
-        para += nodes.Text(".")
+        para += nodes.Text(". ")
+        para += nodes.Text(
+            str(_("Made by %s, with no advertising and no industry funding."))
+            % re.sub(r"^The ", "the ", app.config.author)  # mid-sentence
+        )
         node.replace_self(para)
 
 
