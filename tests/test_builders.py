@@ -15,6 +15,8 @@ def test_gettext_builder(build, project, tmp_path):
     assert app.statuscode == 0 and not app._warncount, warnings_of(app)
     pot = (tmp_path / "out" / "gettext" / "handouts" / "sample.pot").read_text()
     assert 'msgid "A sample handout"' in pot
+    # the fill-in box's title and labels are messages too (a Spanish box must not be English)
+    assert 'msgid "My questions"' in pot and 'msgid "My doctor\'s phone:"' in pot
     assert published_pdfs(tmp_path / "out") == []
 
 

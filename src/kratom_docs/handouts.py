@@ -169,7 +169,10 @@ class FillInDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         box = nodes.container(classes=["kd-fill-in"])
-        title = nodes.paragraph(text=self.arguments[0], classes=["kd-fill-in-title"])
+        # Source and line on each text node make it a message for the translations (Sphinx
+        # extracts and translates only text it can place in a source file).
+        title = nodes.paragraph(self.arguments[0], self.arguments[0], classes=["kd-fill-in-title"])
+        self.set_source_info(title)
         box += title
         base = self.env.docname.replace("/", "-")
         serial = self.env.new_serialno("kd-fill-in")
@@ -177,7 +180,9 @@ class FillInDirective(SphinxDirective):
             long = line.lstrip().startswith("+")
             text = line.lstrip().lstrip("+").strip()
             field = nodes.container(classes=["kd-field"] + (["kd-field-long"] if long else []))
-            label = nodes.paragraph(text=text, ids=[f"{base}-fill-{serial}-{number}"])
+            label = nodes.paragraph(text, text, ids=[f"{base}-fill-{serial}-{number}"])
+            label.source, label.line = self.get_source_info()
+            label.line += number + 1
             field += label
             field += fill_field(name=f"{base}-{serial}-{number}", long=long)
             box += field
