@@ -145,3 +145,19 @@ def test_every_page_links_to_its_other_language_both_ways(build, project, tmp_pa
             )
     assert '<html class="writer-html5" lang="es"' in (site / "es" / "index.html").read_text()
     assert english.statuscode == 0
+
+
+def test_a_translated_alt_text_or_toctree_caption_is_not_reported_as_missing():
+    """Sphinx translates both but leaves them marked untranslated."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    from kratom_docs.translation import _is_missing
+
+    done = {"Dos cajas unidas por una línea.", "Páginas de referencia"}
+    assert not _is_missing(nodes.image(alt="Dos cajas unidas por una línea."), done)
+    assert _is_missing(nodes.image(alt="Two boxes joined by a line."), done)
+    assert not _is_missing(addnodes.toctree(caption="Páginas de referencia"), done)
+    assert not _is_missing(addnodes.toctree(), done)  # no caption, nothing to translate
+    assert _is_missing(addnodes.toctree(caption="Reference pages"), done)
+    assert _is_missing(nodes.paragraph(text="Talk to your doctor."), done)
