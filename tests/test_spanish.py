@@ -71,7 +71,7 @@ def parity_problems(msgid: str, msgstr: str) -> list[str]:
     problems = []
     prose = TARGET.sub("", ROLE.sub("", msgid))  # numbers in citation keys and addresses aside
     for number in NUMBER.findall(prose):
-        if not re.search(rf"(?<![\d.,-]){re.escape(number)}(?![\d]|[-.,]\d)", msgstr):
+        if not re.search(rf"(?<!\d)(?<!\d[-.,]){re.escape(number)}(?!\d|[-.,]\d)", msgstr):
             problems.append(f"number {number} missing")
     for role in ROLE.findall(msgid):
         if role not in msgstr:
