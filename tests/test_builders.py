@@ -161,3 +161,25 @@ def test_a_translated_alt_text_or_toctree_caption_is_not_reported_as_missing():
     assert not _is_missing(addnodes.toctree(), done)  # no caption, nothing to translate
     assert _is_missing(addnodes.toctree(caption="Reference pages"), done)
     assert _is_missing(nodes.paragraph(text="Talk to your doctor."), done)
+
+
+def test_a_page_description_is_translated_through_the_page_catalog(build, project, tmp_path):
+    from babel.messages.pofile import read_po, write_po
+
+    translate(project, tmp_path / "pot", build, "Una hoja de ejemplo")
+    pot = (tmp_path / "pot" / "gettext" / "handouts" / "sample.pot").read_text()
+    assert 'msgid "A sample handout for the tests."' in pot
+    po = project / "locales" / "es" / "LC_MESSAGES" / "handouts" / "sample.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    catalog["A sample handout for the tests."].string = "Una hoja de ejemplo para las pruebas."
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    (project / "data" / "disclaimer.yaml").write_text(
+        (project / "data" / "disclaimer.yaml").read_text()
+        + "es:\n  short: 'Solo para educación.'\n  full: Solo para educación.\n"
+    )
+    build(project, out=tmp_path / "es", **SPANISH)
+    page = (tmp_path / "es" / "html" / "handouts" / "sample.html").read_text()
+    assert '<meta name="description" content="Una hoja de ejemplo para las pruebas." />' in page
+    assert page.count('name="description"') == 1

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.locale import get_translation
+from sphinx.transforms import SphinxTransform
 from sphinx.util.nodes import NodeMatcher
 
 from . import messages
@@ -196,7 +197,40 @@ def write_own_template(app: Sphinx, exception: Exception | None) -> None:
         write_po(out, catalog, width=100, omit_header=False, sort_output=True)
 
 
+class DescriptionMessage(SphinxTransform):
+    """The page's description (front matter) as a message of the page's catalog.
+
+    Before Sphinx translates the page, the description goes into the document as a ``meta``
+    node, a kind Sphinx extracts and translates; :func:`take_description` then puts the
+    translated text back into the page's metadata, where the search-engine and link-preview
+    tags read it.
+    """
+
+    default_priority = 10  # before Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs: Any) -> None:
+        description = str(self.env.metadata.get(self.env.docname, {}).get("description", ""))
+        if description.strip():
+            node = nodes.meta(name="description", content=description.strip())
+            node["classes"] = ["kd-description"]
+            node.source, node.line = self.document["source"], 1
+            self.document.insert(0, node)
+
+
+def take_description(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read: the (translated) description back into the metadata, the node out."""
+    for node in list(doctree.findall(nodes.meta)):
+        if "kd-description" not in node.get("classes", []):
+            continue
+        if node.get("translated"):
+            app.env.metadata[app.env.docname]["description"] = node["content"]
+        if app.builder.name != "gettext":  # the catalog builder reads it from the doctree
+            node.parent.remove(node)
+
+
 def setup_translation(app: Sphinx) -> None:
+    app.add_transform(DescriptionMessage)
+    app.connect("doctree-read", take_description, priority=400)
     app.connect("build-finished", write_own_template)
     app.connect("config-inited", compile_own_catalog, priority=20)
     app.connect("doctree-read", check, priority=650)
