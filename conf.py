@@ -132,8 +132,12 @@ linkcheck_allowed_redirects = {
 # -- HTML output -------------------------------------------------------------------------------
 
 html_theme = "sphinx_rtd_theme"
-html_title = "Kratom: what the evidence says"
-html_short_title = "Kratom evidence"
+# The site's name in each language (the window title and the top of every page).
+TITLES = {
+    "en": ("Kratom: what the evidence says", "Kratom evidence"),
+    "es": ("Kratom: lo que dice la evidencia", "Evidencia sobre el kratom"),
+}
+html_title, html_short_title = TITLES[language]
 html_static_path: list[str] = []
 html_last_updated_fmt = None
 html_show_sourcelink = False
