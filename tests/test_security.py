@@ -202,3 +202,77 @@ def test_the_built_pdfs_of_the_test_root_carry_no_attachments(build, project, tm
     for pdf in published_pdfs(tmp_path / "out"):
         with pikepdf.open(pdf) as doc:
             assert "/Names" not in doc.Root or "/EmbeddedFiles" not in doc.Root.Names
+
+
+# -- directives that would fetch or read, refused before the page is parsed ------------------------
+
+READING_DIRECTIVES = {
+    "raw :url:": "```{{raw}} html\n:url: {url}page.html\n```",
+    "raw :url: as YAML": "```{{raw}} html\n---\nurl: {url}page.html\n---\n```",
+    "csv-table :url:": "```{{csv-table}} T\n:url: {url}t.csv\n```",
+    "raw :url: file": "```{{raw}} html\n:url: file://{secret}\n```",
+    "raw :file:": "```{{raw}} html\n:file: {relative}\n```",
+    "csv-table :file:": "```{{csv-table}} T\n:file: {relative}\n```",
+    "literalinclude": "```{{literalinclude}} {relative}\n```",
+    "rST raw :url:": "```{{eval-rst}}\n.. raw:: html\n   :url: {url}page.html\n```",
+    "rST include": "```{{eval-rst}}\n.. include:: {relative}\n```",
+}
+
+
+@pytest.mark.parametrize("kind", READING_DIRECTIVES)
+def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
+    build, project, tmp_path, sentinel, kind
+):
+    secret = sentinel.with_suffix(".txt")
+    secret.write_text("SECRET-SENTINEL\n")
+    page = project / "handouts" / "sample.md"
+    relative = Path("..") / ".." / ".." / secret.parent.name / secret.name
+    with loopback() as (base, requests):
+        block = READING_DIRECTIVES[kind].format(url=base, secret=secret, relative=relative)
+        page.write_text(page.read_text() + "\n\n" + block + "\n")
+        app = build(project, out=tmp_path / "out")
+    assert requests == []
+    found = warnings_of(app)
+    assert "handouts/sample.md:" in found and "[kratom.source]" in found, found
+    assert "would fetch" in found or "reads a file outside the project" in found, found
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert b"SECRET-SENTINEL" not in path.read_bytes(), path
+    assert published_pdfs(tmp_path / "out") == []
+
+
+def test_a_project_file_may_still_be_included(build, project, tmp_path):
+    (project / "handouts" / "part.md").write_text("An included line.\n")
+    page = project / "index.md"
+    page.write_text(page.read_text() + "\n```{include} handouts/part.md\n```\n")
+    app = build(project, out=tmp_path / "out", exclude_patterns=["handouts/part.md"])
+    assert "reads a file outside" not in warnings_of(app)
+    assert "An included line." in (tmp_path / "out" / "html" / "index.html").read_text()
+
+
+def test_data_fields_are_text_never_markup(build, project, tmp_path, sentinel):
+    """A help line (or a fact, or a claim) is printed as written: it cannot become a directive."""
+    helplines = project / "data" / "helplines.yaml"
+    with loopback() as (base, requests):
+        helplines.write_text(
+            helplines.read_text().replace(
+                "  when: Someone cannot breathe.\n",
+                "  when: |\n    ```{raw} html\n    :url: " + base + "x.html\n    ```\n",
+            )
+        )
+        app = build(project, out=tmp_path / "out")
+    assert requests == []
+    html = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
+    assert "```{raw} html :url: " + base in html.replace("\\", "")
+    assert not app._warncount, warnings_of(app)
+
+
+def test_a_citation_key_in_a_data_file_cannot_end_the_role(build, project, tmp_path):
+    helplines = project / "data" / "helplines.yaml"
+    helplines.write_text(
+        helplines.read_text().replace("cite: [known2020]", "cite: ['known2020`  {raw}']", 1)
+    )
+    app = build(project, out=tmp_path / "out")
+    assert "helplines.yaml:1: field 'cite' holds 'known2020`  {raw}', not a reference key" in (
+        warnings_of(app)
+    )

@@ -18,7 +18,15 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import messages
 from .config import settings
-from .data import DataError, cached, items_with_lines, loaded, require_fields
+from .data import (
+    DataError,
+    as_text,
+    cached,
+    items_with_lines,
+    loaded,
+    require_citation_keys,
+    require_fields,
+)
 from .data import page_text as en
 
 if TYPE_CHECKING:
@@ -52,8 +60,9 @@ def load(path: Path) -> dict[str, dict]:
                     f"{path}:{line}: field {field!r} is {entry[field]!r}; "
                     f"allowed: {', '.join(allowed)}"
                 )
-        if not all(isinstance(k, str) and k for k in entry["cite"]):
+        if not entry["cite"]:
             raise DataError(f"{path}:{line}: field 'cite' must list citation keys")
+        require_citation_keys(entry, line, path)
         if entry["id"] in claims:
             raise DataError(f"{path}:{line}: duplicate claim id {entry['id']!r}")
         claims[entry["id"]] = {**entry, "line": line}
@@ -93,9 +102,7 @@ def check_citations(app: Sphinx) -> None:
 
 def _md(text: str) -> str:
     # Claims text is data, not markup: keep MyST from reading it as such.
-    for char in "\\`*_[]{}<>|#$":
-        text = text.replace(char, "\\" + char)
-    return text
+    return as_text(text)
 
 
 def _cite(keys: list[str]) -> str:

@@ -24,6 +24,27 @@ class DataError(ValueError):
     """A data file that cannot be used; the message names the file and the place."""
 
 
+def as_text(value: str) -> str:
+    """A data field as plain text for MyST: markup characters escaped, lines joined, so that a
+    field can never become a directive, a role, raw HTML or a link (the data files are input)."""
+    text = " ".join(str(value).split())  # one line: a fence can only open at its start
+    for char in "\\`*_[]{}<>|#$":
+        text = text.replace(char, "\\" + char)
+    text = re.sub(r"^(\d+)([.)])", r"\1\\\2", text)  # "2025. The FDA" is not a list
+    return "\\" + text if text[:1] in (":", "~", "+", "-", "=", ">") else text
+
+
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+
+
+def require_citation_keys(entry: dict, line: int, path: Path, field: str = "cite") -> None:
+    """Bibliography keys only: a key is placed inside a citation role, so one that is not a
+    plain name could end the role and start markup."""
+    for key in entry.get(field) or []:
+        if not isinstance(key, str) or not _KEY.fullmatch(key):
+            raise DataError(f"{path}:{line}: field {field!r} holds {key!r}, not a reference key")
+
+
 def cached(loader: Callable[..., Any], path: Path, *args: Any) -> Any:
     """``loader(path, *args)``, remembered until the file changes (parallel-safe)."""
     try:

@@ -17,7 +17,15 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .config import settings
-from .data import DataError, cached, items_with_lines, loaded, require_fields
+from .data import (
+    DataError,
+    as_text,
+    cached,
+    items_with_lines,
+    loaded,
+    require_citation_keys,
+    require_fields,
+)
 from .data import page_text as en
 from .helplines import month_year
 from .review import add_months, parse_date, report_overdue
@@ -35,6 +43,7 @@ def load(path: Path) -> dict[str, dict]:
     facts: dict[str, dict] = {}
     for entry, line in items_with_lines(path):
         require_fields(entry, line, path, FIELDS, OPTIONAL)
+        require_citation_keys(entry, line, path)
         checked = parse_date(entry["checked"])
         if checked is None:
             raise DataError(f"{path}:{line}: field 'checked' is not an ISO date")
@@ -84,6 +93,7 @@ class FactDirective(SphinxDirective):
             )
         fact = facts[key]
         text = fact.get("plain") if "plain" in self.options and fact.get("plain") else fact["text"]
+        text = as_text(text)  # data, never markup
         when = month_year(fact["checked"], "en")
         markdown = (
             f"{text.rstrip()} "

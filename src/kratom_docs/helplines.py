@@ -12,12 +12,21 @@ import datetime as dt
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from .config import settings
-from .data import DataError, cached, items_with_lines, loaded, require_fields
+from .data import (
+    DataError,
+    as_text,
+    cached,
+    items_with_lines,
+    loaded,
+    require_citation_keys,
+    require_fields,
+)
 from .data import page_text as en
 from .review import add_months, parse_date, report_overdue
 
@@ -43,6 +52,7 @@ def load(path: Path) -> list[dict]:
     lines = []
     for entry, line in items_with_lines(path):
         require_fields(entry, line, path, FIELDS, OPTIONAL)
+        require_citation_keys(entry, line, path)
         digits = re.sub(r"\D", "", entry["number"])
         if not 3 <= len(digits) <= 11:
             raise DataError(f"{path}:{line}: field 'number' is not a phone number")
@@ -104,11 +114,13 @@ class HelplinesDirective(SphinxDirective):
             return []
         items, compact = [], []
         for h in entries:
-            number = f"[{h['number']}](tel:{h['tel']})"
-            action = h["action"].replace(h["number"], number)
+            # Every field is data, never markup; only the number becomes a tel: link.
+            shown = as_text(h["number"])
+            number = f"[{shown}](tel:{quote(str(h['tel']), safe='+')})"
+            action = as_text(h["action"]).replace(shown, number)
             cite = " {footcite:p}`" + ",".join(h["cite"]) + "`"
-            items.append(f"- **{h['name']}: {action}.** {h['when']}{cite}")
-            compact.append(f"- **{number}:** {h.get('short') or h['when']}")
+            items.append(f"- **{as_text(h['name'])}: {action}.** {as_text(h['when'])}{cite}")
+            compact.append(f"- **{number}:** {as_text(h.get('short') or h['when'])}")
         checked = en("Numbers checked %s.") % month_year(max(h["checked"] for h in entries), "en")
         title = f"**{en('Get help now. These lines are free and confidential.')}**"
         full = nodes.container(classes=["kd-helplines"])

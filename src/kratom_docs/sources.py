@@ -204,7 +204,78 @@ def unclosed_fences(text: str) -> list[tuple[int, str]]:
     return [(line, char * length) for char, length, line in stack]
 
 
+_DIRECTIVE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
+_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+([\w:-]+)::\s*(.*)$")
+_OPTION = re.compile(r"^\s*:(url|file):\s*(.*)$")
+_YAML_OPTION = re.compile(r"^\s*(url|file)\s*:\s*(.*)$")
+#: Directives whose argument is a file they read.
+_READS_ARGUMENT = {"include", "literalinclude"}
+
+
+def directive_reads(text: str) -> list[tuple[int, str, str]]:
+    """(line index, what, value) for every place a directive would fetch (``:url:``) or read a
+    file (``:file:``, the argument of ``include``/``literalinclude``), in MyST and in rST
+    (``{eval-rst}``) syntax. Found before parsing, so nothing is fetched or read."""
+    found = []
+    lines = text.splitlines()
+    in_options = in_yaml = False
+    for index, line in enumerate(lines):
+        opened = _DIRECTIVE.match(line) or _RST_DIRECTIVE.match(line)
+        if opened:
+            name, argument = opened.groups()[-2:]
+            if name in _READS_ARGUMENT and argument.strip():
+                found.append((index, "file", argument.strip()))
+            in_options, in_yaml = True, False
+            continue
+        if in_options and line.strip() == "---":
+            in_yaml = not in_yaml
+            continue
+        option = _OPTION.match(line) or (_YAML_OPTION.match(line) if in_yaml else None)
+        if option:
+            found.append((index, option.group(1), option.group(2).strip()))
+            continue
+        if not in_yaml and not line.strip().startswith(":"):
+            in_options = False
+    return found
+
+
+def guard_reads(app: Sphinx, docname: str, source: list[str]) -> None:
+    """source-read: refuse, before parsing, every fetch and every read of a file outside the
+    project; the offending line is defused, so the directive fails without reading anything."""
+    _guard(app, Path(app.env.doc2path(docname)).parent, docname, source)
+
+
+def guard_included(app: Sphinx, relative: Path, parent: str, content: list[str]) -> None:
+    """include-read: the same for the text an ``include`` brings into a page."""
+    _guard(app, Path(app.srcdir, relative).parent, str(Path(app.srcdir, relative)), content)
+
+
+def _guard(app: Sphinx, here: Path, where: str, source: list[str]) -> None:
+    root = Path(app.confdir)
+    lines = source[0].split("\n")
+    for index, what, value in directive_reads(source[0]):
+        if what == "url":
+            problem = f"a directive's :url: would fetch {value[:60]!r}; builds never fetch"
+        else:
+            target = Path(app.srcdir, value.lstrip("/")) if value.startswith("/") else here / value
+            if _inside(target, root):
+                continue
+            problem = f"reads a file outside the project: {value[:80]}"
+        messages.error(problem, "source", location=(where, index + 1))
+        line = lines[index]
+        if what in ("url", "file") and (_OPTION.match(line) or _YAML_OPTION.match(line)):
+            lines[index] = (" " * (len(line) - len(line.lstrip()))) + (
+                "# refused" if not line.lstrip().startswith(":") else ":class: kd-refused"
+            )
+        else:  # the directive itself reads its argument: it becomes an (empty) error box
+            lines[index] = re.sub(
+                r"(\{|\.\.\s+)(include|literalinclude)(\}|::)", r"\1error\3", line
+            )
+    source[0] = "\n".join(lines)
+
+
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    guard_reads(app, docname, source)
     for line, fence in unclosed_fences(source[0]):
         messages.error(
             f"the fence {fence} opened here is never closed, so it swallows the "
@@ -217,4 +288,5 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
 
 def setup_sources(app: Sphinx) -> None:
     app.connect("source-read", check_source)
+    app.connect("include-read", guard_included)
     app.connect("doctree-read", check_doctree, priority=700)  # after the dependency collector
