@@ -16,8 +16,10 @@ STRICT        = -n -W --keep-going
 PYTEST_ARGS   ?=
 
 # A clinic file for co-branded handouts. It reaches the shell as an environment variable,
-# never as recipe text, so a path with spaces, quotes or backticks is only ever a path.
+# never as recipe text, so a path with spaces, quotes or backticks is only ever a path; and it
+# is taken as written ($(value)), so make never expands a "$(...)" in it either.
 CLINIC        ?=
+override CLINIC := $(value CLINIC)
 export CLINIC
 
 # Translations, each built beside the English site: _build/html/es/, _build/handouts/es/.

@@ -8,13 +8,15 @@ work=$(mktemp -d)
 trap 'umount "$work/ro" 2>/dev/null || true; rm -rf "$work"' EXIT
 fail() { echo "makefile-checks: $*" >&2; exit 1; }
 
-# 1. A clinic file whose folder name holds a space, quotes, a backtick command and $(...).
-odd="$work/clinic \"one\" \`touch $work/pwned-backtick\` \$(touch $work/pwned-dollar)"
+# 1. A clinic file whose folder name holds a space, quotes, a backtick command, $(...) for the
+#    shell and $(shell ...) for make.
+odd="$work/clinic \"one\" \`touch $work/pwned-backtick\` \$(touch $work/pwned-dollar) \$(shell touch $work/pwned-make)"
 mkdir -p "$odd"
 cp examples/clinic.toml examples/clinic-logo.svg "$odd/"
 out=$(make -s handouts CLINIC="$odd/clinic.toml" BUILDDIR="$work/build" 2>&1) || {
   echo "$out" >&2; fail "make handouts with an odd CLINIC path failed"; }
-[ ! -e "$work/pwned-backtick" ] && [ ! -e "$work/pwned-dollar" ] || fail "CLINIC ran a command"
+[ ! -e "$work/pwned-backtick" ] && [ ! -e "$work/pwned-dollar" ] && [ ! -e "$work/pwned-make" ] ||
+  fail "CLINIC ran a command"
 ls "$work"/build/handouts/clinic-riverside-family-health-center-*/kratom-basics-letter.pdf \
   >/dev/null || fail "no co-branded PDFs"
 echo "$out" | grep -q "clinic-riverside-family-health-center-" ||
