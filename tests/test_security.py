@@ -148,6 +148,11 @@ SOURCE_FAULTS = {
     "style url": '<span style="background:url({url}x.png)">x</span>',
     "attachment": '<a rel="attachment" href="file:///proc/self/environ">.</a>',
     "markdown image": "![A pixel]({url}pixel.png)",
+    "img in a comment trick": '<!--><img src="{url}x.png" alt="">-->',
+    "img in CDATA": '<![CDATA[ > <img src="{url}x.png" alt=""> ]]>',
+    "css escape": '<span style="background-image:\\75rl({url}x.png)">x</span>',
+    "css image-set": "<span style=\"background:image-set('{url}x.png' 1x)\">x</span>",
+    "unclosed img in raw": '```{{raw}} html\n<span>x</span><img src="{url}x.png"\n```',
     "data image": "![A pixel](data:image/png;base64,iVBORw0KGgo=)",
 }
 
