@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -172,6 +173,7 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             full = Path(app.srcdir, path)
             if not _inside(full, root):
                 messages.error(f"image {uri!r} is outside the project", "source", location=node)
+                _forget(env.images, path, docname)  # so the builder never copies it
             elif full.suffix.lower() == ".svg" and full.is_file():
                 for problem in svg_problems(full.read_bytes()):
                     messages.error(f"image {uri!r} {problem}", "source", location=node)
@@ -181,13 +183,47 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             messages.error(
                 f"reads a file outside the project: {path}", "source", location=(docname, None)
             )
-    for target, (docnames, _) in env.dlfiles.items():
+    for target, (docnames, _) in list(env.dlfiles.items()):
         if docname in docnames and not _inside(Path(app.srcdir, target), root):
             messages.error(
                 f"offers a download from outside the project: {target}",
                 "source",
                 location=(docname, None),
             )
+            _forget(env.dlfiles, target, docname)
+
+
+def _forget(files: dict, key, docname: str) -> None:
+    """Take one page's use of a file out of Sphinx's list of files to copy into the site."""
+    if key not in files:
+        return
+    docnames, unique = files[key]
+    docnames.discard(docname)
+    if not docnames:
+        del files[key]
+        getattr(files, "_existing", set()).discard(unique)
+
+
+def prune_copies(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: remove from the site's _images and _downloads every file that no page
+    uses any more (a file from outside, refused in an earlier build, never stays published)."""
+    if exception or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    images = {str(unique) for _docs, unique in app.env.images.values()}
+    for path in (out / "_images").glob("*") if (out / "_images").is_dir() else ():
+        if path.is_file() and path.name not in images and not _made_by_sphinx(path):
+            path.unlink()
+    downloads = {Path(str(dest)).parent.name for _docs, dest in app.env.dlfiles.values()}
+    for folder in (out / "_downloads").glob("*") if (out / "_downloads").is_dir() else ():
+        if folder.is_dir() and folder.name not in downloads:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _made_by_sphinx(path: Path) -> bool:
+    # math and graphviz images are written into _images by their extensions, not listed in
+    # env.images; this site uses neither, but keep their files if a page ever does.
+    return path.name.startswith(("math-", "graphviz-", "plantuml-"))
 
 
 _FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})(.*)$")
@@ -314,6 +350,7 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def setup_sources(app: Sphinx) -> None:
+    app.connect("build-finished", prune_copies)
     app.connect("source-read", check_source)
     app.connect("include-read", guard_included)
     app.connect("doctree-read", check_doctree, priority=700)  # after the dependency collector
