@@ -124,15 +124,22 @@ def test_a_full_disk_while_publishing_is_an_error_and_keeps_the_old_pdfs(
     page = project / "handouts" / "sample.md"
     page.write_text(page.read_text().replace("Short and clear.", "Changed."))
 
-    def full(target, data):
-        raise OSError(28, "No space left on device", str(target))
+    calls = []
 
-    monkeypatch.setattr(publish, "write_atomically", full)
+    def full(target, data):  # the disk fills after the first file: nothing may be published
+        calls.append(target)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")  # no file name, as write() gives
+        return engine.stage(target, data)
+
+    monkeypatch.setattr(publish, "stage", full)
     app = build(project, pdf=True, out=out)
-    assert "could not publish the handout PDFs" in warnings_of(app)
-    assert "No space left on device" in warnings_of(app)
+    found = warnings_of(app)
+    assert f"could not publish the handout PDFs: {calls[-1]}: No space left on device" in found
+    assert "nothing was published" in found
     assert published(out) == before
-    monkeypatch.setattr(publish, "write_atomically", engine.write_atomically)
+    assert not [p for p in out.rglob("*.part")]  # no temporary file is left behind
+    monkeypatch.setattr(publish, "stage", engine.stage)
     assert build(project, pdf=True, out=out).statuscode == 0
     assert published(out) != before
 

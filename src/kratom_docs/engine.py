@@ -150,8 +150,9 @@ def _thumbnail(data: bytes, target: str) -> None:
     write_atomically(Path(target), out.getvalue())
 
 
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``target``, flush it to disk, then rename it."""
+def stage(target: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``target`` and flush it to disk; the caller
+    renames it into place (or removes it). A failure leaves no temporary file behind."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
@@ -160,9 +161,19 @@ def write_atomically(target: Path, data: bytes) -> None:
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``target``, flush it to disk, then rename it."""
+    tmp = stage(target, data)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -11,6 +11,7 @@ A failed build publishes nothing and keeps the PDFs of the last good build.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from . import messages
-from .engine import write_atomically
+from .engine import stage
 from .plan import PAPERS, plan, prints_only
 from .printer import Printed, printed
 
@@ -85,27 +86,46 @@ def publish(app: Sphinx, exception: Exception | None) -> None:
     if incomplete:  # reported already (a handout without a title, say)
         logger.info("handout PDFs were not published: %s not printed", ", ".join(incomplete))
         return
-    count = 0
+    # All or nothing: every new file is first written beside its place; only when all of them
+    # are on disk are they renamed into place. A full disk or a read-only folder publishes
+    # nothing, and the last good set stays whole.
+    staged: list[tuple[Path, Path]] = []
+    current: Path | None = None
     try:
         for job in the_plan.jobs:
             data = results[job].pdf.read_bytes()
             for target in (job.target, job.mirror):
                 if target is not None and not _same(target, data):
-                    write_atomically(target, data)
-                    count += 1
+                    current = target
+                    staged.append((stage(target, data), target))
         archive = zip_target(app)
         if archive is not None:
             data = zip_bytes(app, results)
             if not _same(archive, data):
-                write_atomically(archive, data)
+                current = archive
+                staged.append((stage(archive, data), archive))
+        renamed = 0
+        for tmp, target in staged:
+            current = target
+            os.replace(tmp, target)
+            renamed += 1
     except OSError as error:
+        for tmp, _target in staged:
+            tmp.unlink(missing_ok=True)
+        done = locals().get("renamed", 0)
+        kept = (
+            "nothing was published, the last good PDFs are kept"
+            if not done
+            else f"only {done} file(s) were replaced; fix the folder and build again"
+        )
         messages.error(
-            f"could not publish the handout PDFs: {error.filename or ''}: "
-            f"{error.strerror or error}",
+            f"could not publish the handout PDFs: {error.filename or current}: "
+            f"{error.strerror or error}; {kept}",
             "output",
         )
         app.statuscode = app.statuscode or 1
         return
+    count = sum(1 for _tmp, target in staged if target.suffix == ".pdf")
     removed = prune(app)
     where = the_plan.clinic_folder or (the_plan.jobs[0].mirror or the_plan.jobs[0].target).parent
     if count or removed:
