@@ -63,6 +63,26 @@ def test_an_incremental_build_equals_a_clean_one(build, project, tmp_path, steps
     incremental_equals_clean(build, project, tmp_path, steps)
 
 
+@pytest.mark.parametrize("which", ["handouts/sample.md", "data/claims.yaml"])
+def test_a_file_put_back_with_its_old_time_is_read_again(build, project, tmp_path, which):
+    """A revert that keeps the old modification time (cp -p, an archive) is still seen."""
+    import os
+
+    path = project / which
+    original, stat = path.read_bytes(), path.stat()
+    out = tmp_path / "out"
+    build(project, pdf=True, out=out)
+    before = state(build(project, pdf=True, out=out))
+    text = original.decode()
+    changed = text.replace("Short and clear.", "Changed.").replace("No one knows.", "Changed.")
+    assert changed != text
+    path.write_text(changed)
+    build(project, pdf=True, out=out)
+    path.write_bytes(original)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # back, with its old time
+    assert state(build(project, pdf=True, out=out)) == before
+
+
 def test_a_lower_page_limit_fails_the_incremental_build_too(build, project, tmp_path):
     first = build(project, pdf=True, out=tmp_path / "inc")
     assert first.statuscode == 0 and not first._warncount, warnings_of(first)

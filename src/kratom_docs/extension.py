@@ -5,7 +5,8 @@ The order of a build, as the extension sees it:
 1. ``config-inited``: one build at a time per doctree folder (:mod:`.buildlock`).
 2. ``builder-inited``: options checked into :class:`~.config.Settings`; data files read;
    claims checked against the bibliography; re-check dates of facts and help lines.
-3. Reading: source checks, review dates, link policy (file and line for each problem).
+3. Reading: source checks, review dates, link policy (file and line for each problem);
+   pages whose files changed in content are read again, whatever their times (:mod:`.changes`).
 4. ``env-updated``: the print plan; overdue reviews (every build).
 5. Writing: each page gets its review line, disclaimer and (handouts) download box; handout
    bodies are kept for the printer.
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from . import (
     buildlock,
+    changes,
     claims,
     config,
     data,
@@ -77,6 +79,7 @@ def setup_extension(app: Sphinx) -> None:
     helplines.setup_helplines(app)
     facts.setup_facts(app)
     sources.setup_sources(app)
+    changes.setup_changes(app)
     plan.setup_plan(app)
     handouts.setup_handouts(app)
     shortlinks.setup_shortlinks(app)
