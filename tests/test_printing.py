@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -49,6 +51,16 @@ def test_a_good_handout_is_written_and_passes_every_check(tmp_path):
             "text runs out of its box",
         ),
         ('<p style="colr: red">A typo in a style.</p>', {}, "WeasyPrint: Ignored"),
+        pytest.param(
+            '<p style="font-family: serif">A system font.</p>',
+            {},
+            "which is not bundled",
+            marks=pytest.mark.skipif(
+                not shutil.which("fc-list")
+                or not subprocess.run(["fc-list"], capture_output=True, text=True).stdout,
+                reason="this machine has no system fonts to fall back on",
+            ),
+        ),
         ('<img src="missing.png" alt="x">', {}, "refused to load file://"),
     ],
 )

@@ -26,6 +26,8 @@ from .fetcher import FetchPolicy, make_fetcher
 HERE = Path(__file__).parent
 STYLESHEET = HERE / "static" / "handout.css"
 FONTS = tuple(sorted((HERE / "fonts").glob("*.ttf")))
+#: The one font family of the handouts (the files in ``fonts/``).
+BUNDLED_FAMILY = "Atkinson Hyperlegible"
 #: No text closer to a paper edge than this: 0.5 in, in CSS pixels (WeasyPrint lays out in
 #: 96 px to the inch). Many office printers cannot print nearer the edge.
 EDGE = 0.5 * 96
@@ -124,6 +126,34 @@ def _footer_margin(document) -> float | None:
     return needed or None
 
 
+def _font_problems(data: bytes) -> list[str]:
+    """Every font in the PDF must be one of the bundled ones: a font the system happens to have
+    (a style or an SVG that names another family) would print differently on every machine."""
+    import pikepdf
+
+    family = BUNDLED_FAMILY.replace(" ", "").lower()
+    names: set[str] = set()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            resources = [page.get("/Resources", {})]
+            while resources:
+                res = resources.pop()
+                for font in res.get("/Font", {}).values():
+                    names.add(str(font.get("/BaseFont", "")).lstrip("/"))
+                for xobject in res.get("/XObject", {}).values():
+                    if "/Resources" in xobject:
+                        resources.append(xobject.Resources)
+    problems = []
+    for name in sorted(names):
+        plain = name.split("+", 1)[-1].replace("-", "").replace("_", "").lower()
+        if not plain.startswith(family):
+            problems.append(
+                f"uses the font {name.split('+', 1)[-1]!r}, which is not bundled; "
+                "use the font family 'Atkinson Hyperlegible'"
+            )
+    return problems
+
+
 def _disclaimer_problems(data: bytes, text: str) -> list[str]:
     from pypdf import PdfReader
 
@@ -217,6 +247,7 @@ def render(task: Task) -> dict:
         data = document.write_pdf(pdf_identifier=bytes.fromhex(task.digest[:32]), **options)
         size = len(data)
         problems += _disclaimer_problems(data, task.disclaimer)
+        problems += _font_problems(data)
         problems += [
             f"refused to load {url}: handouts may only use the project's own files"
             for url in fetcher.refused
