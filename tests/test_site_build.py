@@ -104,3 +104,14 @@ def test_every_page_links_to_report_a_problem(site):
         if page.name in {"404.html"}:
             continue
         assert f'href="{PROJECT_URL}/issues/new?title=' in page.read_text(), page.name
+
+
+@pytest.mark.parametrize("handout", HANDOUTS)
+def test_every_english_handout_carries_the_spanish_tagline(site, handout):
+    from helpers import pdf_page_texts
+
+    from kratom_docs.printpage import TAGLINES
+
+    for edition in EDITIONS:
+        pages = pdf_page_texts(site.handouts / f"{handout}{edition}-letter.pdf")
+        assert " ".join(TAGLINES["es"].split()) in " ".join(" ".join(pages).split())

@@ -148,6 +148,21 @@ def labels() -> dict[str, str]:
     }
 
 
+#: One line in each other language of the site, printed on the handouts of the first language:
+#: a reader of that language learns that the sheet exists in it (a language-access tagline).
+TAGLINES = {
+    "es": "Si habla español: esta hoja también está en español. Pídala en su clínica.",
+}
+
+
+def taglines(app: Sphinx) -> list[tuple[str, str]]:
+    """(language, line) for the handouts of the site's first language; none for the others."""
+    languages = settings(app.env).site_languages
+    if not languages or (app.config.language or "en") != languages[0]:
+        return []
+    return [(code, TAGLINES[code]) for code in languages[1:] if code in TAGLINES]
+
+
 def image_files(app: Sphinx, docname: str) -> dict[str, str]:
     """The site images of ``docname``: their path in the output folder -> their source file."""
     outdir, srcdir = Path(app.outdir), Path(app.srcdir)
@@ -198,6 +213,7 @@ def render(app: Sphinx, docname: str, edition: Edition, body: str) -> PrintPage:
             qr=qr,
             qr_url=generated_url("qr.svg") if qr else "",
             labels=labels(),
+            taglines=taglines(app),
             body=Markup(keep_together(absolute_links(edition_body, url))),
         )
     )
