@@ -230,3 +230,33 @@ def test_editing_the_disclaimer_rewrites_every_page(build, project, tmp_path):
 def test_the_test_roots_have_what_the_faults_edit():
     for name, _, _ in BAD_DATA.values():
         assert (ROOTS / "test-basic" / name).is_file(), name
+
+
+BAD_BIBLIOGRAPHY = {
+    "Latin-1 byte": (lambda b: b.replace(b"Doe, Jane", b"Do\xe9, Jane"), "refs.bib:2: not UTF-8"),
+    "missing brace": (
+        lambda b: b.replace(b"kind    = {peer-reviewed}\n}", b"kind = {x\n"),
+        "not valid BibTeX",
+    ),
+    "BEL": (
+        lambda b: b.replace(b"Doe, Jane", b"Doe,\x07 Jane"),
+        "refs.bib:2: contains a control character (U+0007)",
+    ),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fault", BAD_BIBLIOGRAPHY)
+def test_a_broken_bibliography_is_one_plain_message(project, tmp_path, fault):
+    edit, expected = BAD_BIBLIOGRAPHY[fault]
+    good = run_sphinx(project, tmp_path / "out")
+    assert good.returncode == 0, good.stderr[-2000:]
+    before = published(tmp_path / "out")
+    bib = project / "data" / "refs.bib"
+    bib.write_bytes(edit(bib.read_bytes()))
+    proc = run_sphinx(project, tmp_path / "out")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert expected in output, output[-3000:]
+    assert "Traceback" not in output
+    assert published(tmp_path / "out") == before

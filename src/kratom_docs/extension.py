@@ -68,6 +68,7 @@ def add_templates(app: Sphinx) -> None:
 def setup_extension(app: Sphinx) -> None:
     app.setup_extension("sphinxcontrib.bibtex")
     references.register_style()
+    app.connect("config-inited", references.check_files, priority=900)
     buildlock.setup_lock(app)
     config.register(app)
     messages.setup_messages(app)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import messages
 from .data import cached
 
 if TYPE_CHECKING:
@@ -49,6 +50,31 @@ def parse(path: Path) -> dict[str, Entry]:
             authors=tuple(str(p) for p in entry.persons.get("author", ())),
         )
     return found
+
+
+def check_files(app: Sphinx, config) -> None:
+    """config-inited: each bibliography file is UTF-8 text without control characters and valid
+    BibTeX, or the build stops at once with one plain message naming the file and line (the
+    BibTeX extension would otherwise stop later with a traceback)."""
+    from pybtex.database import parse_string
+
+    from .data import DataError, read_text
+
+    for name in getattr(config, "bibtex_bibfiles", []) or []:
+        path = Path(app.confdir, name)
+        if not path.is_file():
+            continue  # sphinxcontrib-bibtex names a missing file itself
+        try:
+            text = read_text(path)
+            parse_string(text, "bibtex")
+        except DataError as error:
+            problem = str(error)
+        except Exception as error:  # pybtex's syntax errors name the line
+            problem = f"{path}: not valid BibTeX: {error}"
+        else:
+            continue
+        messages.error(problem + "; the build stops here", "data")
+        raise SystemExit(2)  # a plain stop: nothing is read, printed or published
 
 
 def bib_files(app: Sphinx) -> list[Path]:
