@@ -83,6 +83,15 @@ def test_a_footer_taller_than_its_margin_gets_a_deeper_margin(tmp_path):
     assert edge_problems(pdf_lines(Path(t.pdf))) == []
 
 
+def test_a_footer_that_would_take_the_page_names_the_disclaimer_file(tmp_path):
+    t = task(tmp_path, "<p>Short.</p>")
+    huge = "<p>" + "A very long notice. " * 400 + "</p>"
+    t = dataclasses.replace(t, html=t.html.replace("</div>", huge + "</div>", 1))
+    result = engine.render(t)
+    assert any("data/disclaimer.yaml" in p for p in result["problems"]), result["problems"]
+    assert not written(result, t)
+
+
 @needs_poppler
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 def test_paper_sizes(tmp_path, paper):

@@ -26,6 +26,8 @@ from .fetcher import FetchPolicy, make_fetcher
 HERE = Path(__file__).parent
 STYLESHEET = HERE / "static" / "handout.css"
 FONTS = tuple(sorted((HERE / "fonts").glob("*.ttf")))
+#: The most of a page the running footer may take before the handout is refused.
+FOOTER_SHARE = 0.3
 #: The one font family of the handouts (the files in ``fonts/``).
 BUNDLED_FAMILY = "Atkinson Hyperlegible"
 #: No text closer to a paper edge than this: 0.5 in, in CSS pixels (WeasyPrint lays out in
@@ -228,6 +230,14 @@ def render(task: Task) -> dict:
         html = HTML(string=task.html, base_url=task.base_url, url_fetcher=fetcher)
         document = html.render(stylesheets=stylesheets, font_config=fonts, **options)
         margin = _footer_margin(document)
+        height = document.pages[0].height if document.pages else 0
+        if margin and margin > FOOTER_SHARE * height:
+            problems.append(
+                f"the footer (the short disclaimer and the review line) needs "
+                f"{margin / 96:.1f} in of the page's {height / 96:.1f} in; shorten the 'short' "
+                "text in the disclaimer file (data/disclaimer.yaml)"
+            )
+            margin = None
         if margin:
             fit = f"margin-bottom: {margin:.1f}px;"
             stylesheets.append(
