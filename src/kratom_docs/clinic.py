@@ -50,11 +50,16 @@ class Clinic:
         return self.website.split("://", 1)[-1].rstrip("/")
 
 
-def slugify(name: str) -> str:
-    """A folder name that is readable and never shared by two clinics: letters plus a hash."""
+def slugify(name: str, *details: str | bytes) -> str:
+    """A folder name that is readable and never shared by two clinics: letters of the name plus
+    a hash of everything printed (name, phone, address, website, logo), so two files with the
+    same name but another phone never write into the same folder."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     readable = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:40].strip("-")
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    h = hashlib.sha256(name.encode("utf-8"))
+    for detail in details:
+        h.update(b"\0" + (detail if isinstance(detail, bytes) else detail.encode("utf-8")))
+    digest = h.hexdigest()[:8]
     return f"{readable}-{digest}" if readable else digest
 
 
@@ -203,7 +208,13 @@ def load(path: Path) -> tuple[Clinic | None, list[str]]:
         address=values.get("address", ""),
         website=values.get("website", ""),
         logo=logo,
-        slug=slugify(values["name"]),
+        slug=slugify(
+            values["name"],
+            values["phone"],
+            values.get("address", ""),
+            values.get("website", ""),
+            logo.data if logo else b"",
+        ),
     ), []
 
 
