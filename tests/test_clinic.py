@@ -145,6 +145,17 @@ SVGS = {
     "entities": '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&b;&b;&b;</text></svg>',
     "xxe": '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
     "style url": '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(http://x.example/p)"/></svg>',
+    "escaped import": '<svg xmlns="http://www.w3.org/2000/svg"><style>@\\69mport "http://x.example/a.css";</style></svg>',
+    "escaped url": '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:\\75rl(http://x.example/p)"/></svg>',
+    "image deep down": '<svg xmlns="http://www.w3.org/2000/svg">'
+    + "<g>" * 45
+    + '<image href="http://x.example/p.png"/>'
+    + "</g>" * 45
+    + "</svg>",
+    "nested 3000 deep": '<svg xmlns="http://www.w3.org/2000/svg">'
+    + "<g>" * 3000
+    + "</g>" * 3000
+    + "</svg>",
 }
 
 

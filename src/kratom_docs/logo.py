@@ -47,6 +47,21 @@ class Logo:
     extension: str
 
 
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
+
+
+def css_unescape(text: str) -> str:
+    """CSS text with its escapes decoded (``\\69mport`` is ``import``), as a browser reads it."""
+
+    def one(match: re.Match) -> str:
+        if match.group(1):
+            code = int(match.group(1), 16)
+            return chr(code) if 0 < code <= 0x10FFFF else ""
+        return match.group(2)
+
+    return _CSS_ESCAPE.sub(one, text)
+
+
 def _local(name: str) -> tuple[str, str]:
     if name.startswith("{"):
         ns, _, local = name[1:].partition("}")
@@ -71,14 +86,19 @@ def svg_problems(data: bytes) -> list[str]:
         return ["is not an SVG image (its root element is not <svg>)"]
     problems: list[str] = []
     count = 0
-
-    def walk(element, depth: int) -> None:
-        nonlocal count
+    # Depth first, without recursion (a deeply nested file must not crash the check), and
+    # every element is looked at: one too deep is a problem, never skipped.
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
         count += 1
-        if count > MAX_ELEMENTS or depth > MAX_DEPTH:
-            return
+        if count > MAX_ELEMENTS:
+            break
+        if depth > MAX_DEPTH:
+            problems.append(f"is nested more than {MAX_DEPTH} levels deep")
+            break
         if not isinstance(element.tag, str):
-            return
+            continue
         _ns, local = _local(element.tag)
         if local in _FORBIDDEN:
             problems.append(f"contains <{local}>, which is not allowed in a printed image")
@@ -88,14 +108,11 @@ def svg_problems(data: bytes) -> list[str]:
                 problems.append(f"has a script attribute {attr!r}")
             if attr == "href" and not value.strip().startswith("#"):
                 problems.append(f"refers to something outside itself: {value[:80]!r}")
-            if _EXTERNAL_CSS.search(value):
+            if _EXTERNAL_CSS.search(css_unescape(value)):
                 problems.append(f"its {attr!r} attribute loads something: {value[:80]!r}")
-        if local == "style" and _EXTERNAL_CSS.search(element.text or ""):
+        if local == "style" and _EXTERNAL_CSS.search(css_unescape(element.text or "")):
             problems.append("its stylesheet loads something from outside")
-        for child in element:
-            walk(child, depth + 1)
-
-    walk(root, 0)
+        stack.extend((child, depth + 1) for child in reversed(list(element)))
     if count > MAX_ELEMENTS:
         problems.append(f"has more than {MAX_ELEMENTS} elements")
     return list(dict.fromkeys(problems))
@@ -103,11 +120,14 @@ def svg_problems(data: bytes) -> list[str]:
 
 def _strip_foreign(element) -> None:
     """Drop what is not SVG (editor metadata such as Inkscape's): it is never drawn."""
-    for child in list(element):
-        if not isinstance(child.tag, str) or _local(child.tag)[0] != SVG_NS:
-            element.remove(child)
-        else:
-            _strip_foreign(child)
+    stack = [element]
+    while stack:
+        parent = stack.pop()
+        for child in list(parent):
+            if not isinstance(child.tag, str) or _local(child.tag)[0] != SVG_NS:
+                parent.remove(child)
+            else:
+                stack.append(child)
     for name in list(element.attrib):
         ns, _ = _local(name)
         if ns not in ("", SVG_NS, XLINK_NS):

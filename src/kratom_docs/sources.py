@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from docutils import nodes
 
 from . import messages
-from .logo import svg_problems
+from .logo import css_unescape, svg_problems
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -110,19 +110,8 @@ class _RawHTMLCheck(HTMLParser):
 
 _ANY_LOADING_TAG = re.compile(r"<\s*(" + "|".join(sorted(LOADING_TAGS)) + r")\b", re.I)
 _ANY_LOADING_ATTR = re.compile(r"\b(" + "|".join(sorted(LOADING_ATTRS)) + r")\s*=", re.I)
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
 _STYLE_ATTR = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*))""", re.I)
 _CSS_LOADS_ANYWHERE = re.compile(r"url\s*\(|@import|image-set\s*\(|expression\s*\(", re.I)
-
-
-def _css_unescape(text: str) -> str:
-    def one(match: re.Match) -> str:
-        if match.group(1):
-            code = int(match.group(1), 16)
-            return chr(code) if 0 < code <= 0x10FFFF else ""
-        return match.group(2)
-
-    return _CSS_ESCAPE.sub(one, text)
 
 
 def raw_html_problems(text: str) -> list[str]:
@@ -137,7 +126,7 @@ def raw_html_problems(text: str) -> list[str]:
     if match := _ANY_LOADING_ATTR.search(text):
         problems.append(f"raw HTML attribute {match.group(1).lower()}= loads a file; not allowed")
     styles = " ".join(m.group(1) or m.group(2) or m.group(3) for m in _STYLE_ATTR.finditer(text))
-    if _CSS_LOADS_ANYWHERE.search(_css_unescape(styles)):
+    if _CSS_LOADS_ANYWHERE.search(css_unescape(styles)):
         problems.append("raw HTML loads something through CSS (url(), @import, image-set())")
     return list(dict.fromkeys(problems))
 
