@@ -84,6 +84,10 @@ def png(width: int, height: int) -> bytes:
         ('[clinic]\nname = "中文診所"\nphone = "555"\n', "the handout font cannot print '中'"),
         ('[clinic]\nname = "Clinic \U0001f600"\nphone = "555"\n', "U+1F600"),
         (
+            '[clinic]\nname = "e' + "\\u0301" * 90 + '"\nphone = "555"\n',
+            "[clinic] name: 90 accents are stacked on one letter",
+        ),
+        (
             '[clinic]\nname = "A"\nphone = "call us"\n',
             "[clinic] phone: 'call us' has no phone number",
         ),

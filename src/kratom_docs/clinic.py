@@ -90,6 +90,15 @@ def _text_problems(field: str, value: str) -> list[str]:
                 f"[clinic] {field}: the handout font cannot print {char!r} "
                 f"({label}); write it with other characters"
             )
+    run = longest = 0
+    for char in value:  # accents stacked on one letter print above the page, not on it
+        run = run + 1 if unicodedata.combining(char) else 0
+        longest = max(longest, run)
+    if longest > 2:
+        problems.append(
+            f"[clinic] {field}: {longest} accents are stacked on one letter; write the name "
+            "as it is spelled"
+        )
     return problems
 
 
