@@ -182,6 +182,11 @@ BAD_DATA = {
         lambda t: t.replace("2026-11-26", "2025-01-01"),
         "helplines.yaml:1: WARNING: help line 'emergency' was last checked 2025-01-01",
     ),
+    "huge data file": (
+        "data/claims.yaml",
+        lambda t: t + "#" + "x" * (5 * 1024 * 1024) + "\n",
+        "claims.yaml: is 5.0 MB; a data file may be at most 4 MB",
+    ),
     "unclosed fence": (
         "handouts/sample.md",
         lambda t: t.replace(":::{figure} steps.svg", ":::{figure} steps.svg\n::::{note}"),

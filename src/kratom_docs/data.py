@@ -62,9 +62,20 @@ def _cached(loader: Callable[..., Any], path: str, mtime: int, args: tuple) -> A
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+#: The largest data file read (the bibliography is about 0.2 MB): a bigger one is a mistake or
+#: an attack, and would keep the build busy for minutes.
+MAX_DATA_BYTES = 4 * 1024 * 1024
+
+
 def read_text(path: Path) -> str:
     """The file as UTF-8 text; bad bytes and control characters are reported by line."""
     try:
+        size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            raise DataError(
+                f"{path}: is {size / 1024 / 1024:.1f} MB; a data file may be at most "
+                f"{MAX_DATA_BYTES // 1024 // 1024} MB"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
