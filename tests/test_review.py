@@ -58,7 +58,7 @@ def test_pages_show_their_review_status_in_words(build, project, tmp_path):
     page = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
     assert "Written from published research, last updated November 26, 2026." in page
     assert "Next update due by May 26, 2027." in page
-    assert "Not yet checked by a clinician." in page
+    assert "Not yet checked by a doctor or nurse." in page
     assert '<meta name="dcterms.modified" content="2026-11-26"' in page
 
 
@@ -69,7 +69,7 @@ def test_a_clinical_reviewer_is_named_when_recorded(build, project, tmp_path):
     )
     build(project, out=tmp_path / "out")
     text = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
-    assert "Checked by a clinician: A. Example, MD." in text
+    assert "Checked by A. Example, MD." in text
 
 
 @pytest.mark.slow

@@ -45,8 +45,8 @@ class Review:
     @property
     def status(self) -> str:
         if self.clinical_reviewer:
-            return _("Checked by a clinician: %s.") % self.clinical_reviewer
-        return _("Not yet checked by a clinician.")
+            return _("Checked by %s.") % self.clinical_reviewer
+        return _("Not yet checked by a doctor or nurse.")
 
     @property
     def line(self) -> str:

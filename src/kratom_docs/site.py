@@ -163,10 +163,13 @@ def add_report_link(app: Sphinx, pagename: str, templatename: str, context: dict
     address = (base.rstrip("/") + "/" + app.builder.get_target_uri(pagename)) if base else pagename
     query = (
         "title="
-        + quote(f"Problem on page: {title}")
+        + quote(str(_("Problem on page: %s")) % title)
         + "&body="
         + quote(
-            f"Page: {address}\n\nWhat is wrong or unclear (and your source, if you have one):\n"
+            str(_("Page: %s")) % address
+            + "\n\n"
+            + str(_("What is wrong or unclear (and your source, if you have one):"))
+            + "\n"
         )
     )
     context["kd_report_url"] = f"{project}/issues/new?{query}"

@@ -129,6 +129,9 @@ def add_to_context(
         if doctree is not None and untranslated(app.env, pagename)
         else ""
     )
+    # The site template's own words come from this extension's catalog (Sphinx's ``_`` in a
+    # template looks in Sphinx's catalog, which does not have them).
+    context["kd_"] = lambda text: str(_(text))
 
 
 def compile_own_catalog(app: Sphinx, config: Config) -> None:
@@ -185,7 +188,7 @@ def write_own_template(app: Sphinx, exception: Exception | None) -> None:
     sources += [(path, babel_extract) for path in sorted((here / "templates").glob("*.html"))]
     for path, method in sources:
         for line, message, comments, _context in extract_from_file(
-            method, str(path), keywords={"_": None}, comment_tags=("Translators:",)
+            method, str(path), keywords={"_": None, "kd_": None}, comment_tags=("Translators:",)
         ):
             catalog.add(
                 message,
