@@ -83,6 +83,19 @@ def test_a_footer_taller_than_its_margin_gets_a_deeper_margin(tmp_path):
     assert edge_problems(pdf_lines(Path(t.pdf))) == []
 
 
+@needs_poppler
+def test_a_page_break_gives_way_when_the_text_would_not_fit_with_it(tmp_path):
+    para = "<p>" + "A sentence that fills the page. " * 12 + "</p>"
+    brk = '<div class="kd-page-break" aria-hidden="true"></div>'
+    fits = task(tmp_path / "fits", para * 2 + brk + para * 2)  # one page without the break
+    result = engine.render(fits)
+    assert result["problems"] == [] and result["pages"] == 2, result  # the break is kept
+
+    long = task(tmp_path / "long", para * 8 + brk + para * 2)  # 3 pages with it, 2 without
+    result = engine.render(long)
+    assert result["problems"] == [] and result["pages"] == 2, result
+
+
 def test_a_footer_that_would_take_the_page_names_the_disclaimer_file(tmp_path):
     t = task(tmp_path, "<p>Short.</p>")
     huge = "<p>" + "A very long notice. " * 400 + "</p>"

@@ -244,6 +244,14 @@ def render(task: Task) -> dict:
                 CSS(string=f"@page {{ {fit} }} @page large-print {{ {fit} }}", font_config=fonts)
             )
             document = html.render(stylesheets=stylesheets, font_config=fonts, **options)
+        if len(document.pages) > task.max_pages and "kd-page-break" in task.html:
+            # A page break is where the writer would like the next page to begin. When the
+            # text does not fit with it (a longer translation, a clinic's longer footer), the
+            # handout flows on without it before it is refused for its length.
+            stylesheets.append(
+                CSS(string=".kd-page-break { break-before: auto; }", font_config=fonts)
+            )
+            document = html.render(stylesheets=stylesheets, font_config=fonts, **options)
         pages = len(document.pages)
         if document.metadata.attachments or any(
             link[0] == "attachment" for page in document.pages for link in page.links
