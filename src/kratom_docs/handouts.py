@@ -260,9 +260,20 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     )
     studies = sum(1 for e in cited if e.kind == "peer-reviewed")
     # A few recognisable names, in the order the handout first cites them; the rest counted.
-    parts = agencies[:SOURCES_NAMED]
+    # The names are written as the bibliography has them (in English), so a handout in another
+    # language counts them all rather than print English words.
+    named = SOURCES_NAMED if (app.config.language or "en").startswith("en") else 0
+    parts = agencies[:named]
     others = len(agencies) - len(parts)
-    if others:
+    if others and not parts:
+        parts.append(
+            str(
+                _("%d government agencies") % others
+                if others > 1
+                else _("1 government agency")
+            )
+        )
+    elif others:
         parts.append(
             str(
                 _("%d other government agencies") % others
@@ -287,9 +298,11 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             para += nodes.Text(": ")
             para += nodes.inline(text=where.split("://", 1)[-1], classes=["kd-nowrap"])
         para += nodes.Text(". ")
+        maker = re.sub(r"^The ", "the ", app.config.author)  # mid-sentence
+        if maker == "the kratom-docs contributors":  # this project's own name, translated
+            maker = str(_("the kratom-docs contributors"))
         para += nodes.Text(
-            str(_("Made by %s, with no advertising and no industry funding."))
-            % re.sub(r"^The ", "the ", app.config.author)  # mid-sentence
+            str(_("Made by %s, with no advertising and no industry funding.")) % maker
         )
         node.replace_self(para)
 
