@@ -55,16 +55,30 @@ _TEXT = re.compile(r">([^<]+)<")
 
 
 _FULL_HELPLINES = re.compile(r'<div class="kd-helplines docutils container">.*?</div>\n?', re.S)
+_COMPACT_HELPLINES = re.compile(
+    r'<div class="kd-helplines kd-helplines-compact docutils container">.*?</div>\n?', re.S
+)
+_MAIN_MESSAGE = re.compile(r'<div class="key-message admonition">.*?</div>\n?', re.S)
 
 
 def helplines_at_the_end(body: str) -> str:
-    """Large print: page 1 has room only for the short help-line box; the full one, which says
-    what each line is for, goes to the end of the handout."""
+    """Large print: page 1 has room only for the short help-line box, which goes right after the
+    main message so that it is on page 1 however long the actions are (a translation may be
+    longer); the full one, which says what each line is for, goes to the end of the handout."""
     match = _FULL_HELPLINES.search(body)
     if match is None:
         return body
     box = match.group(0).replace('class="kd-helplines ', 'class="kd-helplines kd-helplines-end ', 1)
-    return body[: match.start()] + body[match.end() :] + box
+    body = body[: match.start()] + body[match.end() :] + box
+    compact, main = _COMPACT_HELPLINES.search(body), _MAIN_MESSAGE.search(body)
+    if compact and main and main.end() <= compact.start():
+        body = (
+            body[: main.end()]
+            + compact.group(0)
+            + body[main.end() : compact.start()]
+            + body[compact.end() :]
+        )
+    return body
 
 
 def keep_together(body: str) -> str:
