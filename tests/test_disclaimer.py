@@ -39,19 +39,29 @@ def test_a_page_without_the_disclaimer_fails_the_build_by_name(build, copy_root,
     ]
 
 
-def test_the_short_disclaimer_has_every_required_element():
-    text = disclaimer_text().lower()
-    for element in (
+REQUIRED = {  # the disclaimer elements of the patient-materials standard, in each language
+    "en": (
         "for education only",
         "not medical advice",
-        "talk with your doctor, nurse or pharmacist",
+        "ask your doctor or pharmacist",
         "before you start, stop or change",
-        "fda has not approved kratom",
-        "911",
-        "1-800-222-1222",
-        "988",
-    ):
-        assert element in text
+        "has not approved kratom",
+    ),
+    "es": (
+        "solo informativo",
+        "no es consejo médico",
+        "su médico o farmacéutico",
+        "antes de empezar, dejar o cambiar",
+        "no aprobó el kratom",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", sorted(REQUIRED))
+def test_the_short_disclaimer_has_every_required_element(language):
+    text = disclaimer_text(language).lower()
+    for element in (*REQUIRED[language], "911", "1-800-222-1222", "988", "1-800-662-4357"):
+        assert element in text, element
     assert len(text.split()) <= 60, "too long for a footer"
 
 

@@ -267,11 +267,7 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     others = len(agencies) - len(parts)
     if others and not parts:
         parts.append(
-            str(
-                _("%d government agencies") % others
-                if others > 1
-                else _("1 government agency")
-            )
+            str(_("%d government agencies") % others if others > 1 else _("1 government agency"))
         )
     elif others:
         parts.append(
