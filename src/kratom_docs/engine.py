@@ -131,20 +131,23 @@ def _footer_margin(document) -> float | None:
 def _font_problems(data: bytes) -> list[str]:
     """Every font in the PDF must be one of the bundled ones: a font the system happens to have
     (a style or an SVG that names another family) would print differently on every machine."""
-    import pikepdf
+    from pypdf import PdfReader
+
+    def resolved(value):
+        return value.get_object() if hasattr(value, "get_object") else value
 
     family = BUNDLED_FAMILY.replace(" ", "").lower()
     names: set[str] = set()
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for page in pdf.pages:
-            resources = [page.get("/Resources", {})]
-            while resources:
-                res = resources.pop()
-                for font in res.get("/Font", {}).values():
-                    names.add(str(font.get("/BaseFont", "")).lstrip("/"))
-                for xobject in res.get("/XObject", {}).values():
-                    if "/Resources" in xobject:
-                        resources.append(xobject.Resources)
+    for page in PdfReader(io.BytesIO(data)).pages:
+        resources = [resolved(page.get("/Resources", {}))]
+        while resources:
+            res = resources.pop()
+            for font in resolved(res.get("/Font", {})).values():
+                names.add(str(resolved(font).get("/BaseFont", "")).lstrip("/"))
+            for xobject in resolved(res.get("/XObject", {})).values():
+                xobject = resolved(xobject)
+                if "/Resources" in xobject:
+                    resources.append(resolved(xobject["/Resources"]))
     problems = []
     for name in sorted(names):
         plain = name.split("+", 1)[-1].replace("-", "").replace("_", "").lower()

@@ -157,10 +157,12 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
             )
             chosen.append((job, digest, thumb))
             facts = cache / f"{digest}.json"
+            # Only a print that passed is reused: a failure may come from the machine (a full
+            # disk, a missing module) rather than the sources, so it is tried again.
             if (
-                facts.is_file()
-                and (cache / f"{digest}.pdf").is_file() == _passed(facts)
-                and (thumb is None or thumb.is_file() or not _passed(facts))
+                _passed(facts)
+                and (cache / f"{digest}.pdf").is_file()
+                and (thumb is None or thumb.is_file())
             ):
                 continue
             tasks.append(

@@ -256,10 +256,10 @@ def unclosed_fences(text: str) -> list[tuple[int, str]]:
     return [(line, char * length) for char, length, line in stack]
 
 
-_DIRECTIVE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$")
-_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+([\w:-]+)::\s*(.*)$")
-_OPTION = re.compile(r"^\s*:(url|file):\s*(.*)$")
-_YAML_OPTION = re.compile(r"^\s*(url|file)\s*:\s*(.*)$")
+_DIRECTIVE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$", re.I)
+_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+([\w:-]+)\s*::\s*(.*)$", re.I)
+_OPTION = re.compile(r"^\s*:(url|file)\s*:\s*(.*)$", re.I)
+_YAML_OPTION = re.compile(r"^\s*(url|file)\s*:\s*(.*)$", re.I)
 #: Directives whose argument is a file they read.
 _READS_ARGUMENT = {"include", "literalinclude"}
 
@@ -275,6 +275,11 @@ def directive_reads(text: str) -> list[tuple[int, str, str]]:
         opened = _DIRECTIVE.match(line) or _RST_DIRECTIVE.match(line)
         if opened:
             name, argument = opened.groups()[-2:]
+            name = name.lower()
+            if name in _READS_ARGUMENT and not argument.strip():  # the argument on the next line
+                following = lines[index + 1] if index + 1 < len(lines) else ""
+                if following.strip() and not following.strip().startswith(":"):
+                    argument = following
             if name in _READS_ARGUMENT and argument.strip():
                 found.append((index, "file", argument.strip()))
             in_options, in_yaml = True, False
@@ -284,7 +289,7 @@ def directive_reads(text: str) -> list[tuple[int, str, str]]:
             continue
         option = _OPTION.match(line) or (_YAML_OPTION.match(line) if in_yaml else None)
         if option:
-            found.append((index, option.group(1), option.group(2).strip()))
+            found.append((index, option.group(1).lower(), option.group(2).strip()))
             continue
         if not in_yaml and not line.strip().startswith(":"):
             in_options = False
@@ -309,10 +314,13 @@ def _guard(app: Sphinx, here: Path, where: str, source: list[str]) -> None:
         if what == "url":
             problem = f"a directive's :url: would fetch {value[:60]!r}; builds never fetch"
         else:
-            target = Path(app.srcdir, value.lstrip("/")) if value.startswith("/") else here / value
-            if _inside(target, root):
+            # A path from the root ("/...") means the project's root to Sphinx's include but
+            # the machine's root to docutils' raw and csv-table: neither is allowed. So are
+            # docutils' own include files (<...>).
+            target = here / value
+            if not value.startswith(("/", "<")) and "\0" not in value and _inside(target, root):
                 continue
-            problem = f"reads a file outside the project: {value[:80]}"
+            problem = f"reads a file outside the project, or by a path from the root: {value[:80]}"
         messages.error(problem, "source", location=(where, index + 1))
         line = lines[index]
         if what in ("url", "file") and (_OPTION.match(line) or _YAML_OPTION.match(line)):
@@ -321,7 +329,7 @@ def _guard(app: Sphinx, here: Path, where: str, source: list[str]) -> None:
             )
         else:  # the directive itself reads its argument: it becomes an (empty) error box
             lines[index] = re.sub(
-                r"(\{|\.\.\s+)(include|literalinclude)(\}|::)", r"\1error\3", line
+                r"(\{|\.\.\s+)(include|literalinclude)(\}|\s*::)", r"\1error\3", line, flags=re.I
             )
     source[0] = "\n".join(lines)
 
@@ -343,3 +351,67 @@ def setup_sources(app: Sphinx) -> None:
     app.connect("source-read", check_source)
     app.connect("include-read", guard_included)
     app.connect("doctree-read", check_doctree, priority=700)  # after the dependency collector
+    setup_directive_guards(app)
+
+
+# -- the directives that read files or fetch, guarded where they run --------------------------
+#
+# The source-read guard above defuses what it finds in the text; these subclasses check the
+# options and arguments as docutils has parsed them (names and options in any letter case,
+# an argument on the next line), just before the directive would read or fetch.
+
+
+def _refusal(directive, message: str) -> list[nodes.Node]:
+    source, line = directive.state_machine.get_source_and_line(directive.lineno)
+    messages.error(message, "source", location=f"{source}:{line}" if source else None)
+    return []
+
+
+def _file_outside(directive, value: str, relative_to_srcdir: bool) -> bool:
+    """True if the file a directive names is not inside the project (or cannot be placed)."""
+    settings = directive.state.document.settings
+    env = getattr(settings, "env", None)
+    root = Path(env.app.confdir) if env is not None else Path.cwd()
+    value = value.strip()
+    if not value or value.startswith("<") or "\0" in value:
+        return True  # docutils' own include files, or nothing usable
+    if relative_to_srcdir and env is not None:
+        _, target = env.relfn2path(value)
+        return not _inside(Path(target), root)
+    here = Path(os.path.abspath(directive.state.document.current_source or "")).parent
+    return not _inside(Path(os.path.normpath(here / value)), root)
+
+
+def _guarded(base: type, reads_argument: bool) -> type:
+    class Guarded(base):  # type: ignore[misc, valid-type]
+        def run(self):
+            if "url" in self.options:
+                return _refusal(self, f"{self.name}: :url: would fetch; builds never fetch")
+            value = self.options.get("file")
+            if value is not None and _file_outside(self, value, relative_to_srcdir=False):
+                return _refusal(self, f"{self.name}: reads a file outside the project: {value}")
+            if reads_argument and self.arguments:
+                argument = "".join(part.strip() for part in self.arguments[0].splitlines())
+                if _file_outside(self, argument, relative_to_srcdir=True):
+                    return _refusal(
+                        self, f"{self.name}: reads a file outside the project: {argument}"
+                    )
+            return super().run()
+
+    Guarded.__name__ = Guarded.__qualname__ = f"Guarded{base.__name__}"
+    return Guarded
+
+
+def setup_directive_guards(app: Sphinx) -> None:
+    from docutils.parsers.rst.directives.misc import Raw
+    from docutils.parsers.rst.directives.tables import CSVTable
+    from sphinx.directives.code import LiteralInclude
+    from sphinx.directives.other import Include
+
+    for name, base, reads in (
+        ("raw", Raw, False),
+        ("csv-table", CSVTable, False),
+        ("include", Include, True),
+        ("literalinclude", LiteralInclude, True),
+    ):
+        app.add_directive(name, _guarded(base, reads), override=True)
