@@ -63,6 +63,68 @@ def test_a_killed_build_then_make_equals_a_clean_build(project, tmp_path, delay)
     assert published(out) == published(tmp_path / "clean")
 
 
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in found.split()]
+
+
+def _start_printing(project: Path, out: Path) -> tuple[subprocess.Popen, list[int]]:
+    """A build that is printing in worker processes, and those workers."""
+    page = project / "handouts" / "sample.md"
+    page.write_text(page.read_text() + "\nA new sentence to print.\n")
+    proc = subprocess.Popen(
+        sphinx_cmd(project, out, "html", "-D", "handout_workers=2", "-D", "handout_large_print=1"),
+        cwd=project,
+        env={**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH},
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    for _ in range(400):
+        workers = _children(proc.pid)
+        if len(workers) >= 2:
+            return proc, workers
+        time.sleep(0.05)
+    proc.kill()
+    pytest.skip("the build never started its print workers")
+
+
+@pytest.mark.slow
+def test_print_workers_die_with_their_build_and_never_hold_the_lock(project, tmp_path):
+    """The out-of-memory killer may kill the build alone: its workers must not live on holding
+    the build lock, or every later build would wait for ever."""
+    out = tmp_path / "out"
+    assert run_sphinx(project, out).returncode == 0
+    proc, workers = _start_printing(project, out)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for _ in range(100):
+        if not [w for w in workers if Path(f"/proc/{w}").exists()]:
+            break
+        time.sleep(0.05)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists()]
+    for w in alive:
+        os.kill(w, signal.SIGKILL)
+    assert alive == []
+    again = run_sphinx(project, out, timeout=300)
+    assert again.returncode == 0, again.stderr
+
+
+@pytest.mark.slow
+def test_a_killed_print_worker_is_a_plain_error(project, tmp_path):
+    out = tmp_path / "out"
+    assert run_sphinx(project, out).returncode == 0
+    proc, workers = _start_printing(project, out)
+    os.kill(workers[0], signal.SIGKILL)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert "Traceback" not in stdout + stderr
+    if proc.returncode:  # the worker was killed before it finished its PDF
+        assert "a print worker stopped before it finished" in stderr, stderr
+    again = run_sphinx(project, out)
+    assert again.returncode == 0, again.stderr
+
+
 @pytest.mark.slow
 def test_two_builds_at_once_both_finish_and_agree(project, tmp_path):
     out = tmp_path / "out"

@@ -104,6 +104,41 @@ def test_a_deleted_handout_takes_its_pdfs_with_it(build, project, tmp_path):
     assert (out / "handouts" / "sample-letter.pdf").is_file()
 
 
+def test_publishing_removes_only_its_own_files_and_what_a_killed_build_left(
+    build, project, tmp_path
+):
+    """A folder that also holds other files (handout_pdf_dir) keeps them; the temporary files
+    of a build killed while publishing are removed by the next good build."""
+    out, shared = tmp_path / "out", tmp_path / "shared"
+    shared.mkdir()
+    own = shared / "our-clinic-letter.pdf"
+    own.write_bytes(b"%PDF-1.7 a clinic's own sheet")
+    build(project, pdf=True, out=out, handout_pdf_dir=str(shared))
+    assert (shared / "other-letter.pdf").is_file()
+    leftover = shared / ".sample-letter.pdf.k1ll3d.part"
+    leftover.write_bytes(b"%PDF-1.7 half a sheet with a REVERTED sentence")
+    (project / "handouts" / "other.md").unlink()
+    index = project / "handouts" / "index.md"
+    index.write_text(index.read_text().replace("other\n", ""))
+    app = build(project, pdf=True, out=out, handout_pdf_dir=str(shared))
+    assert app.statuscode == 0, warnings_of(app)
+    assert own.read_bytes() == b"%PDF-1.7 a clinic's own sheet"
+    assert not leftover.exists()
+    assert not (shared / "other-letter.pdf").exists()
+    assert (shared / "sample-letter.pdf").is_file()
+
+
+def test_a_handout_folder_that_is_not_there_fails_and_removes_nothing(build, project, tmp_path):
+    out = tmp_path / "out"
+    build(project, pdf=True, out=out)
+    before = sorted(p.name for p in (out / "handouts").glob("*.pdf"))
+    assert before
+    app = build(project, pdf=True, out=out, handout_dir="handuots")
+    assert "handout_dir 'handuots' is not a folder of the sources" in warnings_of(app)
+    assert "Traceback" not in warnings_of(app)
+    assert sorted(p.name for p in (out / "handouts").glob("*.pdf")) == before
+
+
 def test_the_image_of_a_handout_is_in_its_pdf(build, project, tmp_path):
     from helpers import structure
 

@@ -33,6 +33,10 @@ def _release(fd: int) -> None:
         pass
 
 
+#: The open lock file of this process's build: print workers (forked) close their copy, so a
+#: worker that outlives a killed build never holds the lock.
+LOCK_FD: int | None = None
+
 #: Below this much free space a build would fail half-way through writing.
 MIN_FREE = 50 * 1024 * 1024
 
@@ -75,6 +79,8 @@ def acquire(app: Sphinx, config: Config) -> None:
     except BlockingIOError:
         logger.info("another build is using %s; waiting for it to finish...", folder)
         fcntl.flock(fd, fcntl.LOCK_EX)
+    global LOCK_FD
+    LOCK_FD = fd
     app.kratom_lock = weakref.finalize(app, _release, fd)  # type: ignore[attr-defined]
 
 

@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from importlib import metadata
@@ -299,13 +300,40 @@ def _init_worker(scratch: str) -> None:
     # removes; keep them in a folder the parent deletes after the pool.
     tempfile.tempdir = scratch
     os.environ["TMPDIR"] = scratch
+    # A worker must not outlive its build (killed, say, by the out-of-memory killer): it dies
+    # with its parent, and it never holds the build lock, which it inherited when forked.
+    from . import buildlock
+
+    if buildlock.LOCK_FD is not None:
+        with contextlib.suppress(OSError):
+            os.close(buildlock.LOCK_FD)
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):
+            PR_SET_PDEATHSIG = 1
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() == 1:  # the build died before this line
+            os._exit(1)
+
+
+def _load_or(task: Task, failed: dict) -> dict:
+    """A task's facts if its worker wrote them, else ``failed`` (written in their place)."""
+    with contextlib.suppress(OSError, ValueError):
+        facts = json.loads(Path(task.facts).read_text(encoding="utf-8"))
+        if isinstance(facts, dict):
+            return facts
+    with contextlib.suppress(OSError):
+        write_atomically(Path(task.facts), json.dumps(failed, sort_keys=True).encode())
+    return failed
 
 
 def render_all(tasks: list[Task], workers: int, scratch: Path) -> list[dict]:
     """Print ``tasks``, in ``workers`` processes when there are several."""
     import shutil
-    import sys
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     from multiprocessing import get_context
 
     scratch.mkdir(parents=True, exist_ok=True)
@@ -319,12 +347,18 @@ def render_all(tasks: list[Task], workers: int, scratch: Path) -> list[dict]:
                 tempfile.tempdir = old
         # fork: workers start at once, with the parent's modules already imported.
         method = "fork" if sys.platform.startswith("linux") else "spawn"
-        with ProcessPoolExecutor(
-            min(workers, len(tasks)),
-            mp_context=get_context(method),
-            initializer=_init_worker,
-            initargs=(str(scratch),),
-        ) as pool:
-            return list(pool.map(render, tasks))
+        try:
+            with ProcessPoolExecutor(
+                min(workers, len(tasks)),
+                mp_context=get_context(method),
+                initializer=_init_worker,
+                initargs=(str(scratch),),
+            ) as pool:
+                return list(pool.map(render, tasks))
+        except BrokenProcessPool:  # a worker was killed: what it had not finished is a problem
+            stopped = "printing failed: a print worker stopped before it finished (was it killed?)"
+            return [
+                _load_or(task, {"pages": 0, "size": 0, "problems": [stopped]}) for task in tasks
+            ]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

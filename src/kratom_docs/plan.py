@@ -147,6 +147,12 @@ def make_plan(app: Sphinx) -> PrintPlan:
     mirror = mirror_folder(app)
     from .translation import translated_build, untranslated
 
+    if not (Path(app.srcdir) / s.handout_dir).is_dir():
+        messages.warn(
+            f"handout_dir {s.handout_dir!r} is not a folder of the sources, so no handout is "
+            "printed; check the option (nothing already published is removed)",
+            "config",
+        )
     handouts = tuple(
         d for d in handout_docnames(env) if not (translated_build(app) and untranslated(env, d))
     )

@@ -34,6 +34,38 @@ logger = logging.getLogger(__name__)
 #: Files this extension publishes (and may therefore prune).
 OURS = re.compile(rf"^[\w.-]+-({'|'.join(PAPERS)})\.pdf$")
 ZIP_NAME = "kratom-handouts.zip"
+#: In each folder it publishes into, the names of the files this extension put there: only
+#: those are ever removed, so a folder shared with other files (``handout_pdf_dir``) keeps them.
+MANIFEST = ".kratom-published"
+#: A file being written beside its place (see :func:`.engine.stage`), left by a killed build.
+STAGED = re.compile(rf"^\.(?:[\w.-]+-(?:{'|'.join(PAPERS)})\.pdf|{re.escape(ZIP_NAME)})\..+\.part$")
+
+
+def _manifest(folder: Path) -> set[str]:
+    try:
+        names = (folder / MANIFEST).read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    return {name for name in names if OURS.match(name) or name == ZIP_NAME}
+
+
+def _write_manifest(folder: Path, names: set[str]) -> None:
+    if not folder.is_dir():
+        return
+    if not names:
+        (folder / MANIFEST).unlink(missing_ok=True)
+        return
+    data = ("\n".join(sorted(names)) + "\n").encode()
+    if not _same(folder / MANIFEST, data):
+        os.replace(stage(folder / MANIFEST, data), folder / MANIFEST)
+
+
+def _remove_staged(folder: Path) -> None:
+    """Temporary files of a build that was killed while publishing never stay published."""
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if STAGED.match(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
 
 
 def zip_bytes(app: Sphinx, results: dict[Job, Printed]) -> bytes:
@@ -91,6 +123,9 @@ def publish(app: Sphinx, exception: Exception | None) -> None:
     # nothing, and the last good set stays whole.
     staged: list[tuple[Path, Path]] = []
     current: Path | None = None
+    archive = zip_target(app)
+    for folder in {*the_plan.folders, *([archive.parent] if archive else [])}:
+        _remove_staged(folder)
     try:
         for job in the_plan.jobs:
             data = results[job].pdf.read_bytes()
@@ -98,7 +133,6 @@ def publish(app: Sphinx, exception: Exception | None) -> None:
                 if target is not None and not _same(target, data):
                     current = target
                     staged.append((stage(target, data), target))
-        archive = zip_target(app)
         if archive is not None:
             data = zip_bytes(app, results)
             if not _same(archive, data):
@@ -127,6 +161,8 @@ def publish(app: Sphinx, exception: Exception | None) -> None:
         return
     count = sum(1 for _tmp, target in staged if target.suffix == ".pdf")
     removed = prune(app)
+    if not the_plan.jobs:
+        return
     where = the_plan.clinic_folder or (the_plan.jobs[0].mirror or the_plan.jobs[0].target).parent
     if count or removed:
         logger.info(
@@ -146,17 +182,31 @@ def prune(app: Sphinx) -> int:
     wanted = {job.target for job in the_plan.jobs} | {
         job.mirror for job in the_plan.jobs if job.mirror
     }
+    archive = zip_target(app)
     removed = 0
     for folder in the_plan.folders:
         if not folder.is_dir():
             continue
-        for path in folder.iterdir():
-            if path.is_file() and OURS.match(path.name) and path not in wanted:
+        for name in _manifest(folder):
+            path = folder / name
+            if OURS.match(name) and path not in wanted and path.is_file():
                 try:
                     path.unlink()
                     removed += 1
                 except OSError:
                     pass
+        mine = {p.name for p in wanted if p.parent == folder and p.is_file()}
+        if archive is not None and archive.parent == folder and archive.is_file():
+            mine.add(ZIP_NAME)
+        try:
+            _write_manifest(folder, mine)
+        except OSError:
+            pass
+    if archive is not None and archive.parent not in the_plan.folders:
+        try:
+            _write_manifest(archive.parent, _manifest(archive.parent) | {ZIP_NAME})
+        except OSError:
+            pass
     return removed
 
 
@@ -184,9 +234,11 @@ def withdraw(app: Sphinx, exception: Exception | None) -> None:
         folders.add(mirror)
     for folder in folders:
         if folder.is_dir():
-            for path in folder.iterdir():
-                if path.is_file() and OURS.match(path.name):
-                    path.unlink(missing_ok=True)
+            for name in _manifest(folder):
+                if OURS.match(name):
+                    (folder / name).unlink(missing_ok=True)
+            (folder / MANIFEST).unlink(missing_ok=True)
+            _remove_staged(folder)
     handouts = Path(app.outdir) / settings(app.env).handout_dir
     Path(builder.get_outfilename(f"{settings(app.env).handout_dir}/download")).unlink(
         missing_ok=True
