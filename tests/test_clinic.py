@@ -134,6 +134,13 @@ def test_a_logo_through_a_symlink_out_of_the_folder_is_refused(tmp_path):
     assert any("outside the clinic file's folder" in p for p in found), found
 
 
+def test_logo_paths_that_cannot_be_read_are_plain_problems(tmp_path):
+    (tmp_path / "loop.png").symlink_to(tmp_path / "loop.png")
+    for value in ("loop.png", "x" * 300 + ".png", "logo\\u0000.png"):
+        found = problems(tmp_path, BASE + f'logo = "{value}"\n')
+        assert any("[clinic] logo:" in p for p in found), (value, found)
+
+
 SVGS = {
     "external image": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="http://127.0.0.1:8899/x.png"/></svg>',
     "https image": '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://tracker.example/x.png"/></svg>',
@@ -160,6 +167,16 @@ SVGS = {
     + "<g>" * 3000
     + "</g>" * 3000
     + "</svg>",
+    # small files that take the printer minutes: copies of copies, and a flood of text
+    "use of use": '<svg xmlns="http://www.w3.org/2000/svg"><defs><g id="a"><rect/><rect/></g>'
+    + "".join(
+        f'<g id="{chr(98 + i)}"><use href="#{chr(97 + i)}"/><use href="#{chr(97 + i)}"/></g>'
+        for i in range(12)
+    )
+    + '</defs><use href="#m"/></svg>',
+    "too much text": '<svg xmlns="http://www.w3.org/2000/svg"><text>'
+    + "Hill Clinic " * 40000
+    + "</text></svg>",
 }
 
 

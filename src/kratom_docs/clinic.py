@@ -132,21 +132,28 @@ def _logo(value: str, source: Path) -> tuple[Logo | None, list[str]]:
             f"{where}: give the file name relative to {source.name}, not an "
             f"absolute path ({value!r})"
         ]
-    folder = source.parent.resolve()
-    logo = (source.parent / value).resolve()
+    if "\0" in value or any(unicodedata.category(c) == "Cc" for c in value):
+        return None, [f"{where}: the file name has a control character ({value!r})"]
     try:
-        logo.relative_to(folder)
-    except ValueError:
-        return None, [
-            f"{where}: {value!r} is outside the clinic file's folder {folder}; "
-            "put the logo next to the clinic file"
-        ]
-    if not logo.is_file():
-        return None, [f"{where}: file not found: {logo}"]
-    if logo.stat().st_size > MAX_LOGO:
-        return None, [f"{where}: {logo.name} is larger than {MAX_LOGO // 1024 // 1024} MB"]
+        folder = source.parent.resolve()
+        logo = (source.parent / value).resolve(strict=False)
+        try:
+            logo.relative_to(folder)
+        except ValueError:
+            return None, [
+                f"{where}: {value!r} is outside the clinic file's folder {folder}; "
+                "put the logo next to the clinic file"
+            ]
+        if not logo.is_file():
+            return None, [f"{where}: file not found: {logo}"]
+        if logo.stat().st_size > MAX_LOGO:
+            return None, [f"{where}: {logo.name} is larger than {MAX_LOGO // 1024 // 1024} MB"]
+        data = logo.read_bytes()
+    except (OSError, RuntimeError, ValueError) as error:  # a loop of links, a name too long
+        reason = getattr(error, "strerror", None) or str(error)
+        return None, [f"{where}: cannot read {value!r}: {reason}"]
     try:
-        return make_logo(logo.read_bytes(), logo.suffix.lower()), []
+        return make_logo(data, logo.suffix.lower()), []
     except ImageProblem as problem:
         return None, [f"{where}: {logo.name} {problem}"]
 

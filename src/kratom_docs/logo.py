@@ -17,6 +17,10 @@ MAX_FILE = 512 * 1024
 MAX_PIXELS = 40_000_000
 MAX_ELEMENTS = 5000
 MAX_DEPTH = 40
+#: An image carries a few words and a few repeated shapes; far more only slows the printer
+#: down (a small file can nest <use> elements so that they multiply into millions).
+MAX_TEXT = 4000
+MAX_USES = 200
 #: Print size of the logo box (2 x 0.75 in) at 300 pixels per inch.
 PRINT_BOX = (600, 225)
 _EXTERNAL_CSS = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import|@font-face|expression\(", re.I)
@@ -115,7 +119,32 @@ def svg_problems(data: bytes) -> list[str]:
         stack.extend((child, depth + 1) for child in reversed(list(element)))
     if count > MAX_ELEMENTS:
         problems.append(f"has more than {MAX_ELEMENTS} elements")
+    else:
+        problems += _expansion_problems(root)
     return list(dict.fromkeys(problems))
+
+
+def _expansion_problems(root) -> list[str]:
+    """<use> that copies something holding another <use> (copies of copies multiply), too
+    many <use>, or far more text than an image carries."""
+    elements = list(root.iter())
+    by_id = {el.get("id"): el for el in elements if isinstance(el.tag, str) and el.get("id")}
+    uses = [el for el in elements if isinstance(el.tag, str) and _local(el.tag)[1] == "use"]
+    problems = []
+    if len(uses) > MAX_USES:
+        problems.append(f"has more than {MAX_USES} <use> elements")
+    for use in uses:
+        href = next((v for k, v in use.attrib.items() if _local(k)[1] == "href"), "")
+        target = by_id.get(href.strip().lstrip("#"))
+        if target is not None and any(
+            isinstance(el.tag, str) and _local(el.tag)[1] == "use" for el in target.iter()
+        ):
+            problems.append("has a <use> that copies another <use>, which can multiply")
+            break
+    text = sum(len(el.text or "") + len(el.tail or "") for el in elements)
+    if text > MAX_TEXT:
+        problems.append(f"holds {text} characters of text; an image may hold at most {MAX_TEXT}")
+    return problems
 
 
 def _strip_foreign(element) -> None:
