@@ -283,6 +283,27 @@ def test_bad_input_never_ends_in_a_traceback(project, tmp_path):
     assert "contains a control character" in output
 
 
+@pytest.mark.parametrize(
+    ("fault", "expected"),
+    [
+        ("language", "language 'xx' is not a language code Babel knows"),
+        ("encoding", "index.md:"),
+    ],
+)
+def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, fault, expected):
+    extra = ("-D", "language=xx") if fault == "language" else ()
+    if fault == "encoding":
+        page = project / "index.md"
+        page.write_bytes(page.read_bytes() + b"\nLatin-1 text: caf\xe9\n")
+        line = page.read_bytes().count(b"\n")
+        expected += f"{line}: not UTF-8 text"
+    proc = run_sphinx(project, tmp_path / "out", "html", *extra)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 2
+    assert expected in output, output[-3000:]
+    assert "Traceback" not in output and "please open an issue" not in output
+
+
 def test_editing_the_disclaimer_rewrites_every_page(build, project, tmp_path):
     out = tmp_path / "out"
     build(project, pdf=True, out=out)
@@ -308,6 +329,10 @@ BAD_BIBLIOGRAPHY = {
     "BEL": (
         lambda b: b.replace(b"Doe, Jane", b"Doe,\x07 Jane"),
         "refs.bib:2: contains a control character (U+0007)",
+    ),
+    "an entry type the style cannot print": (
+        lambda b: b + b"\n@webpage{w1,\n  title = {T},\n  year = {2020}\n}\n",
+        "is of type @webpage, which the reference style cannot print",
     ),
 }
 

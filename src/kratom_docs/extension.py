@@ -69,6 +69,7 @@ def setup_extension(app: Sphinx) -> None:
     app.setup_extension("sphinxcontrib.bibtex")
     references.register_style()
     app.connect("config-inited", references.check_files, priority=900)
+    app.connect("config-inited", sources.check_inputs, priority=900)
     buildlock.setup_lock(app)
     config.register(app)
     messages.setup_messages(app)

@@ -52,6 +52,13 @@ def parse(path: Path) -> dict[str, Entry]:
     return found
 
 
+#: The entry types the (unsrt-based) reference style can print.
+ENTRY_TYPES = frozenset(
+    "article book booklet inbook incollection inproceedings manual mastersthesis misc "
+    "phdthesis proceedings techreport unpublished".split()
+)
+
+
 def check_files(app: Sphinx, config) -> None:
     """config-inited: each bibliography file is UTF-8 text without control characters and valid
     BibTeX, or the build stops at once with one plain message naming the file and line (the
@@ -66,13 +73,25 @@ def check_files(app: Sphinx, config) -> None:
             continue  # sphinxcontrib-bibtex names a missing file itself
         try:
             text = read_text(path)
-            parse_string(text, "bibtex")
+            data = parse_string(text, "bibtex")
         except DataError as error:
             problem = str(error)
         except Exception as error:  # pybtex's syntax errors name the line
             problem = f"{path}: not valid BibTeX: {error}"
         else:
-            continue
+            lines = {m.group(2): text[: m.start()].count("\n") + 1 for m in _ENTRY.finditer(text)}
+            unknown = [
+                (key, entry.type)
+                for key, entry in data.entries.items()
+                if entry.type.lower() not in ENTRY_TYPES
+            ]
+            if not unknown:
+                continue
+            key, kind = unknown[0]
+            problem = (
+                f"{path}:{lines.get(key, 1)}: entry {key!r} is of type @{kind}, which the "
+                f"reference style cannot print; use one of @{', @'.join(sorted(ENTRY_TYPES))}"
+            )
         messages.error(problem + "; the build stops here", "data")
         raise SystemExit(2)  # a plain stop: nothing is read, printed or published
 

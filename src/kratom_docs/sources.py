@@ -415,3 +415,37 @@ def setup_directive_guards(app: Sphinx) -> None:
         ("literalinclude", LiteralInclude, True),
     ):
         app.add_directive(name, _guarded(base, reads), override=True)
+
+
+def check_inputs(app: Sphinx, config) -> None:
+    """config-inited: what Sphinx would otherwise stop on with a traceback, said plainly: a
+    language Babel does not know, and a source file that is not UTF-8 text."""
+    from babel import Locale, UnknownLocaleError
+    from sphinx.util.matching import Matcher
+
+    problems = []
+    language = config.language or "en"
+    try:
+        Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        problems.append(
+            f"language {language!r} is not a language code Babel knows (for example 'en', 'es')"
+        )
+    srcdir = Path(app.srcdir)
+    skip = Matcher([*config.exclude_patterns, "_build", ".venv", "**/.*"])
+    for path in sorted(srcdir.rglob("*")):
+        relative = path.relative_to(srcdir).as_posix()
+        if path.suffix not in (".md", ".rst") or skip(relative) or not path.is_file():
+            continue
+        if any(part.startswith((".", "_")) for part in path.relative_to(srcdir).parts[:-1]):
+            continue
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            problems.append(f"{path}:{line}: not UTF-8 text (byte {error.start}); save it as UTF-8")
+    for problem in problems:
+        messages.error(problem + "; the build stops here", "source")
+    if problems:
+        raise SystemExit(2)  # a plain stop: nothing is read, printed or published
