@@ -275,11 +275,14 @@ def test_bad_input_is_one_plain_message_and_nothing_is_published(build, project,
 def test_bad_input_never_ends_in_a_traceback(project, tmp_path):
     claims = project / "data" / "claims.yaml"
     claims.write_bytes(claims.read_bytes() + b"\x07")
-    proc = run_sphinx(project, tmp_path / "a", "html", "-D", "handout_paper_sizes=b5")
+    proc = run_sphinx(
+        project, tmp_path / "a", "html", "-D", "handout_paper_sizes=b5", "-D", "handout_pdf=maybe"
+    )
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0
     assert "Traceback" not in output and "please open an issue" not in output
     assert "handout_paper_sizes: unknown paper size b5" in output
+    assert "handout_pdf: must be True or False" in output
     assert "contains a control character" in output
 
 
@@ -294,7 +297,7 @@ def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, faul
     extra = ("-D", "language=xx") if fault == "language" else ()
     if fault == "encoding":
         page = project / "index.md"
-        page.write_bytes(page.read_bytes() + b"\nLatin-1 text: caf\xe9\n")
+        page.write_bytes(page.read_bytes() + b"\nLatin-1 text: se\xf1or\n")
         line = page.read_bytes().count(b"\n")
         expected += f"{line}: not UTF-8 text"
     proc = run_sphinx(project, tmp_path / "out", "html", *extra)

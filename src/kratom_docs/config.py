@@ -275,6 +275,8 @@ def register(app: Sphinx) -> None:
     for f in dataclasses.fields(Options):
         default = f.default_factory()  # type: ignore[misc]
         kinds = {list, tuple} if isinstance(default, list) else {type(default)}
+        if isinstance(default, bool):  # so Sphinx hands "-D x=maybe" to the check, which says
+            kinds.add(str)  # plainly what it must be (Sphinx alone stops with a traceback)
         app.add_config_value(
             f.name,
             default,

@@ -320,7 +320,9 @@ def _guard(app: Sphinx, here: Path, where: str, source: list[str]) -> None:
             target = here / value
             if not value.startswith(("/", "<")) and "\0" not in value and _inside(target, root):
                 continue
-            problem = f"reads a file outside the project, or by a path from the root: {value[:80]}"
+            problem = f"reads a file outside the project: {value[:80]}"
+            if value.startswith(("/", "<")):
+                problem += " (a path from the root: give it relative to the page)"
         messages.error(problem, "source", location=(where, index + 1))
         line = lines[index]
         if what in ("url", "file") and (_OPTION.match(line) or _YAML_OPTION.match(line)):
