@@ -291,6 +291,7 @@ def test_bad_input_never_ends_in_a_traceback(project, tmp_path):
     [
         ("language", "language 'xx' is not a language code Babel knows"),
         ("encoding", "index.md:"),
+        ("NUL", "contains a control character (U+0000)"),
     ],
 )
 def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, fault, expected):
@@ -300,6 +301,9 @@ def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, faul
         page.write_bytes(page.read_bytes() + b"\nLatin-1 text: se\xf1or\n")
         line = page.read_bytes().count(b"\n")
         expected += f"{line}: not UTF-8 text"
+    if fault == "NUL":
+        page = project / "index.md"
+        page.write_bytes(page.read_bytes() + b"\nA hidden\x00 byte.\n")
     proc = run_sphinx(project, tmp_path / "out", "html", *extra)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 2

@@ -283,6 +283,7 @@ CHECKED_WHERE_THEY_RUN = [k for k in READING_DIRECTIVES if k not in ("Include", 
 CHECKED_WHERE_THEY_RUN.remove("rST include of docutils' own file")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", CHECKED_WHERE_THEY_RUN)
 def test_the_directives_refuse_on_their_own_when_the_text_check_misses(
     build, project, tmp_path, sentinel, kind, monkeypatch

@@ -419,6 +419,9 @@ def setup_directive_guards(app: Sphinx) -> None:
         app.add_directive(name, _guarded(base, reads), override=True)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def check_inputs(app: Sphinx, config) -> None:
     """config-inited: what Sphinx would otherwise stop on with a traceback, said plainly: a
     language Babel does not know, and a source file that is not UTF-8 text."""
@@ -443,10 +446,17 @@ def check_inputs(app: Sphinx, config) -> None:
             continue
         data = path.read_bytes()
         try:
-            data.decode("utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             line = data[: error.start].count(b"\n") + 1
             problems.append(f"{path}:{line}: not UTF-8 text (byte {error.start}); save it as UTF-8")
+            continue
+        if match := _CONTROL.search(text):
+            line = text[: match.start()].count("\n") + 1
+            problems.append(
+                f"{path}:{line}: contains a control character (U+{ord(match.group()):04X}); "
+                "remove it"
+            )
     for problem in problems:
         messages.error(problem + "; the build stops here", "source")
     if problems:
