@@ -209,6 +209,18 @@ def test_a_full_disk_while_publishing_is_an_error_and_keeps_the_old_pdfs(
 # -- bad input: one plain message each, nothing published -------------------------------------------
 
 BAD_DATA = {
+    "a key given twice": (
+        "data/helplines.yaml",
+        lambda t: t.replace('  number: "911"\n', '  number: "911"\n  number: "912"\n', 1),
+        "helplines.yaml:4: invalid YAML: the key 'number' is given twice (first on line 3)",
+    ),
+    "an alias": (
+        "data/helplines.yaml",
+        lambda t: t.replace("  name: Emergency\n", "  name: &n Emergency\n", 1).replace(
+            "  action: Call 911\n", "  action: *n\n", 1
+        ),
+        "helplines.yaml:4: invalid YAML: uses an alias",
+    ),
     "BEL in claims": (
         "data/claims.yaml",
         lambda t: t.replace("No one knows.", "No one\x07 knows."),
@@ -336,6 +348,10 @@ BAD_BIBLIOGRAPHY = {
     "BEL": (
         lambda b: b.replace(b"Doe, Jane", b"Doe,\x07 Jane"),
         "refs.bib:2: contains a control character (U+0007)",
+    ),
+    "an unknown kind": (
+        lambda b: b.replace(b"kind    = {peer-reviewed}", b"kind    = {peer-reviwed}", 1),
+        "has kind = {peer-reviwed}; use one of peer-reviewed, government, other",
     ),
     "an entry type the style cannot print": (
         lambda b: b + b"\n@webpage{w1,\n  title = {T},\n  year = {2020}\n}\n",

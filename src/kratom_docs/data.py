@@ -98,11 +98,39 @@ def read_text(path: Path) -> str:
     return text
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """Safe YAML without aliases (``*name``, which can multiply a small file into a huge one)
+    and without a key given twice in one mapping (the second silently wins)."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "uses an alias (*name); write the value out in full", mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        seen: dict[Any, int] = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} is given twice (first on line {seen[key]})",
+                    key_node.start_mark,
+                )
+            if isinstance(key, (str, int, float, bool)):
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
 def load_yaml(path: Path) -> Any:
     """Parse ``path``; a syntax error names the file, the line, and where the entry starts."""
     text = read_text(path)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark, start = exc.problem_mark, exc.context_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -85,13 +85,25 @@ def check_files(app: Sphinx, config) -> None:
                 for key, entry in data.entries.items()
                 if entry.type.lower() not in ENTRY_TYPES
             ]
-            if not unknown:
+            odd_kinds = [
+                (key, str(entry.fields.get("kind", "")))
+                for key, entry in data.entries.items()
+                if str(entry.fields.get("kind", "")).strip().lower() not in ("", *KINDS)
+            ]
+            if not unknown and not odd_kinds:
                 continue
-            key, kind = unknown[0]
-            problem = (
-                f"{path}:{lines.get(key, 1)}: entry {key!r} is of type @{kind}, which the "
-                f"reference style cannot print; use one of @{', @'.join(sorted(ENTRY_TYPES))}"
-            )
+            if unknown:
+                key, kind = unknown[0]
+                problem = (
+                    f"{path}:{lines.get(key, 1)}: entry {key!r} is of type @{kind}, which the "
+                    f"reference style cannot print; use one of @{', @'.join(sorted(ENTRY_TYPES))}"
+                )
+            else:
+                key, kind = odd_kinds[0]
+                problem = (
+                    f"{path}:{lines.get(key, 1)}: entry {key!r} has kind = {{{kind}}}; "
+                    f"use one of {', '.join(KINDS)}"
+                )
         messages.error(problem + "; the build stops here", "data")
         raise SystemExit(2)  # a plain stop: nothing is read, printed or published
 
