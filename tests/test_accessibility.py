@@ -113,44 +113,35 @@ def axe_violations(browser, url: str, width: str = "desktop") -> list[str]:
     return found
 
 
+def violations_on_every_page(build, browser, tmp_path, width, subsite: str = "") -> dict:
+    """axe-core over every page a reader stays on, served under the same path as on the hosted
+    site (so that the 404 page's absolute links to its stylesheets resolve)."""
+    from conftest import BASE_URL
+
+    prefix = BASE_URL.split("/", 3)[3] + subsite
+    (tmp_path / prefix).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / prefix.rstrip("/")).symlink_to(build.html, target_is_directory=True)
+    problems = {}
+    with serve(tmp_path) as base:
+        for page in readable_pages(build):
+            rel = page.relative_to(build.html).as_posix()
+            if found := axe_violations(browser, base + prefix + rel, width):
+                problems[rel] = found
+    return problems
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_has_no_wcag_violations(site, browser, tmp_path, width):
-    # Served under the same path as on the hosted site, so that the 404 page's absolute
-    # links to its stylesheets resolve.
-    from conftest import BASE_URL
-
-    prefix = BASE_URL.split("/", 3)[3]
-    (tmp_path / prefix).parent.mkdir(parents=True, exist_ok=True)
-    (tmp_path / prefix.rstrip("/")).symlink_to(site.html, target_is_directory=True)
-    with serve(tmp_path) as base:
-        problems = {}
-        for page in readable_pages(site):
-            rel = page.relative_to(site.html).as_posix()
-            found = axe_violations(browser, base + prefix + rel, width)
-            if found:
-                problems[rel] = found
-    assert problems == {}
+    assert violations_on_every_page(site, browser, tmp_path, width) == {}
 
 
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_spanish_page_has_no_wcag_violations(site_es, browser, tmp_path, width):
-    from conftest import BASE_URL
-
-    prefix = BASE_URL.split("/", 3)[3] + "es/"
-    (tmp_path / prefix).parent.mkdir(parents=True, exist_ok=True)
-    (tmp_path / prefix.rstrip("/")).symlink_to(site_es.html, target_is_directory=True)
-    with serve(tmp_path) as base:
-        problems = {}
-        for page in readable_pages(site_es):
-            rel = page.relative_to(site_es.html).as_posix()
-            found = axe_violations(browser, base + prefix + rel, width)
-            if found:
-                problems[rel] = found
-    assert problems == {}
+    assert violations_on_every_page(site_es, browser, tmp_path, width, "es/") == {}
 
 
 @pytest.mark.slow
