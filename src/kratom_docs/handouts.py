@@ -446,34 +446,13 @@ class HandoutsBuilder(StandaloneHTMLBuilder):
 
 
 def setup_handouts(app: Sphinx) -> None:
+    # HTML only: every other writer skips these nodes.
     no_visit = (skip_node, None)
-    app.add_node(
-        page_break,
-        html=(visit_page_break_html, None),
-        latex=no_visit,
-        text=no_visit,
-        man=no_visit,
-        texinfo=no_visit,
-    )
-    app.add_node(
-        download_link, html=no_visit, latex=no_visit, text=no_visit, man=no_visit, texinfo=no_visit
-    )
-    app.add_node(
-        fill_field,
-        html=(visit_fill_field_html, None),
-        latex=no_visit,
-        text=no_visit,
-        man=no_visit,
-        texinfo=no_visit,
-    )
-    app.add_node(
-        sources_summary,
-        html=no_visit,
-        latex=no_visit,
-        text=no_visit,
-        man=no_visit,
-        texinfo=no_visit,
-    )
+    others = {name: no_visit for name in ("latex", "text", "man", "texinfo")}
+    app.add_node(page_break, html=(visit_page_break_html, None), **others)
+    app.add_node(download_link, html=no_visit, **others)
+    app.add_node(fill_field, html=(visit_fill_field_html, None), **others)
+    app.add_node(sources_summary, html=no_visit, **others)
     app.add_directive("fill-in", FillInDirective)
     app.add_directive("sources", SourcesDirective)
     app.connect("doctree-resolved", resolve_sources)
