@@ -322,7 +322,7 @@ def _load_or(task: Task, failed: dict) -> dict:
     """A task's facts if its worker wrote them, else ``failed`` (written in their place)."""
     with contextlib.suppress(OSError, ValueError):
         facts = json.loads(Path(task.facts).read_text(encoding="utf-8"))
-        if isinstance(facts, dict):
+        if isinstance(facts, dict) and (facts.get("problems") or Path(task.pdf).is_file()):
             return facts
     with contextlib.suppress(OSError):
         write_atomically(Path(task.facts), json.dumps(failed, sort_keys=True).encode())
