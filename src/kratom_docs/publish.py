@@ -10,6 +10,7 @@ A failed build publishes nothing and keeps the PDFs of the last good build.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -34,30 +35,35 @@ logger = logging.getLogger(__name__)
 #: Files this extension publishes (and may therefore prune).
 OURS = re.compile(rf"^[\w.-]+-({'|'.join(PAPERS)})\.pdf$")
 ZIP_NAME = "kratom-handouts.zip"
-#: In each folder it publishes into, the names of the files this extension put there: only
-#: those are ever removed, so a folder shared with other files (``handout_pdf_dir``) keeps them.
-MANIFEST = ".kratom-published"
+#: For each folder it publishes into, the names of the files this extension put there (kept in
+#: the doctree folder, so the published folders hold nothing else): only those are ever
+#: removed, so a folder shared with other files (``handout_pdf_dir``) keeps them.
+MANIFESTS = Path("kratom_docs") / "published"
 #: A file being written beside its place (see :func:`.engine.stage`), left by a killed build.
 STAGED = re.compile(rf"^\.(?:[\w.-]+-(?:{'|'.join(PAPERS)})\.pdf|{re.escape(ZIP_NAME)})\..+\.part$")
 
 
-def _manifest(folder: Path) -> set[str]:
+def _manifest_file(app: Sphinx, folder: Path) -> Path:
+    key = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:20]
+    return Path(app.doctreedir) / MANIFESTS / f"{key}.txt"
+
+
+def _manifest(app: Sphinx, folder: Path) -> set[str]:
     try:
-        names = (folder / MANIFEST).read_text(encoding="utf-8").split("\n")
+        lines = _manifest_file(app, folder).read_text(encoding="utf-8").split("\n")
     except (OSError, UnicodeDecodeError):
         return set()
-    return {name for name in names if OURS.match(name) or name == ZIP_NAME}
+    return {name for name in lines[1:] if OURS.match(name) or name == ZIP_NAME}
 
 
-def _write_manifest(folder: Path, names: set[str]) -> None:
-    if not folder.is_dir():
-        return
+def _write_manifest(app: Sphinx, folder: Path, names: set[str]) -> None:
+    path = _manifest_file(app, folder)
     if not names:
-        (folder / MANIFEST).unlink(missing_ok=True)
+        path.unlink(missing_ok=True)
         return
-    data = ("\n".join(sorted(names)) + "\n").encode()
-    if not _same(folder / MANIFEST, data):
-        os.replace(stage(folder / MANIFEST, data), folder / MANIFEST)
+    data = "\n".join([str(folder.resolve()), *sorted(names)]).encode() + b"\n"
+    if not _same(path, data):
+        os.replace(stage(path, data), path)
 
 
 def _remove_staged(folder: Path) -> None:
@@ -187,7 +193,7 @@ def prune(app: Sphinx) -> int:
     for folder in the_plan.folders:
         if not folder.is_dir():
             continue
-        for name in _manifest(folder):
+        for name in _manifest(app, folder):
             path = folder / name
             if OURS.match(name) and path not in wanted and path.is_file():
                 try:
@@ -199,12 +205,12 @@ def prune(app: Sphinx) -> int:
         if archive is not None and archive.parent == folder and archive.is_file():
             mine.add(ZIP_NAME)
         try:
-            _write_manifest(folder, mine)
+            _write_manifest(app, folder, mine)
         except OSError:
             pass
     if archive is not None and archive.parent not in the_plan.folders:
         try:
-            _write_manifest(archive.parent, _manifest(archive.parent) | {ZIP_NAME})
+            _write_manifest(app, archive.parent, _manifest(app, archive.parent) | {ZIP_NAME})
         except OSError:
             pass
     return removed
@@ -234,10 +240,10 @@ def withdraw(app: Sphinx, exception: Exception | None) -> None:
         folders.add(mirror)
     for folder in folders:
         if folder.is_dir():
-            for name in _manifest(folder):
+            for name in _manifest(app, folder):
                 if OURS.match(name):
                     (folder / name).unlink(missing_ok=True)
-            (folder / MANIFEST).unlink(missing_ok=True)
+            _manifest_file(app, folder).unlink(missing_ok=True)
             _remove_staged(folder)
     handouts = Path(app.outdir) / settings(app.env).handout_dir
     Path(builder.get_outfilename(f"{settings(app.env).handout_dir}/download")).unlink(
