@@ -133,10 +133,17 @@ def test_a_handout_folder_that_is_not_there_fails_and_removes_nothing(build, pro
     build(project, pdf=True, out=out)
     before = sorted(p.name for p in (out / "handouts").glob("*.pdf"))
     assert before
-    app = build(project, pdf=True, out=out, handout_dir="handuots")
-    assert "handout_dir 'handuots' is not a folder of the sources" in warnings_of(app)
-    assert "Traceback" not in warnings_of(app)
-    assert sorted(p.name for p in (out / "handouts").glob("*.pdf")) == before
+    for value, expected in (
+        ("handuots", "handout_dir 'handuots' is not a folder of the sources"),
+        ("./handouts", "handout_dir: must be a folder of the sources written as a plain"),
+        ("handouts/../docs", "handout_dir: must be a folder of the sources written as a plain"),
+        ("", "handout_dir: must be a folder of the sources written as a plain"),
+        ("data", "handout_dir 'data' holds no handout page"),
+    ):
+        app = build(project, pdf=True, out=out, handout_dir=value)
+        assert expected in warnings_of(app), (value, warnings_of(app))
+        assert "Traceback" not in warnings_of(app)
+        assert sorted(p.name for p in (out / "handouts").glob("*.pdf")) == before, value
 
 
 def test_the_image_of_a_handout_is_in_its_pdf(build, project, tmp_path):

@@ -252,6 +252,18 @@ READING_DIRECTIVES = {
     "rST Include": "```{{eval-rst}}\n.. Include:: {relative}\n```",
     "rST include, path on the next line": "```{{eval-rst}}\n.. include::\n   {relative}\n```",
     "rST include of docutils' own file": "```{{eval-rst}}\n.. include:: <isonum.txt>\n```",
+    "literalinclude :diff:": "```{{literalinclude}} sample.md\n:diff: {relative}\n```",
+    "raw with a quoted YAML key": '```{{raw}} html\n---\n"url": {url}page.html\n---\n```',
+    "rST raw, escaped option name": "```{{eval-rst}}\n.. raw:: html\n   :ur\\l: {url}page.html\n```",
+}
+
+# The names docutils gives these directives in other languages (a Spanish build reads them).
+LOCALIZED = {
+    "sin-analisis :url: (Spanish raw)": '```{{sin-analisis}} html\n---\n"url": {url}x.html\n---\n```',
+    "tabla-csv :url: (Spanish csv-table)": "```{{tabla-csv}} T\n:url: {url}t.csv\n```",
+    "incluir (Spanish include)": "```{{incluir}} {relative}\n```",
+    "rST incluir": "```{{eval-rst}}\n.. incluir:: {relative}\n```",
+    "rST roh :file: (German raw)": "```{{eval-rst}}\n.. roh:: html\n   :file: {secret}\n```",
 }
 
 
@@ -271,6 +283,26 @@ def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
     found = warnings_of(app)
     assert "handouts/sample.md:" in found and "[kratom.source]" in found, found
     assert "would fetch" in found or "reads a file outside the project" in found, found
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert b"SECRET-SENTINEL" not in path.read_bytes(), path
+    assert published_pdfs(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("kind", LOCALIZED)
+@pytest.mark.parametrize("language", ["es", "de"])
+def test_the_same_directives_under_their_names_in_other_languages_are_refused(
+    build, project, tmp_path, sentinel, kind, language
+):
+    secret = sentinel.with_suffix(".txt")
+    secret.write_text("SECRET-SENTINEL\n")
+    page = project / "handouts" / "sample.md"
+    relative = Path("..") / ".." / ".." / secret.parent.name / secret.name
+    with loopback() as (base, requests):
+        block = LOCALIZED[kind].format(url=base, secret=secret, relative=relative)
+        page.write_text(page.read_text() + "\n\n" + block + "\n")
+        build(project, out=tmp_path / "out", language=language)
+    assert requests == []
     for path in (tmp_path / "out").rglob("*"):
         if path.is_file():
             assert b"SECRET-SENTINEL" not in path.read_bytes(), path

@@ -48,6 +48,18 @@ def _text(value: Any) -> str:
     return value.strip()
 
 
+def _folder(value: Any) -> str:
+    """A folder of the sources, written as Sphinx names pages: ``handouts``, ``a/b``."""
+    text = _text(value)
+    parts = text.replace("\\", "/").strip("/").split("/")
+    if not text or text.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise Invalid(
+            f"must be a folder of the sources written as a plain relative path, such as "
+            f"'handouts' (not {text!r})"
+        )
+    return "/".join(parts)
+
+
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
@@ -172,7 +184,7 @@ class Options:
         _choice("warn", "banner"),
     )
     handout_dir: str = option(
-        "handouts", "env", "Source folder holding one file per handout.", _text
+        "handouts", "env", "Source folder holding one file per handout.", _folder
     )
     handout_pdf: bool = option(True, "html", "Print handout PDFs during HTML builds.", _flag)
     handout_paper_sizes: list = option(

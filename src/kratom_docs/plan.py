@@ -153,6 +153,12 @@ def make_plan(app: Sphinx) -> PrintPlan:
             "printed; check the option (nothing already published is removed)",
             "config",
         )
+    elif not handout_docnames(env):
+        messages.warn(
+            f"handout_dir {s.handout_dir!r} holds no handout page, so none is printed; check "
+            "the option (nothing already published is removed)",
+            "config",
+        )
     handouts = tuple(
         d for d in handout_docnames(env) if not (translated_build(app) and untranslated(env, d))
     )

@@ -180,6 +180,7 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
                     thumbnail=str(thumb) if thumb else None,
                 )
             )
+    _remove_stale_scratch(work_dir(app))
     if tasks:
         logger.info("printing %d handout PDF(s)...", len(tasks))
         workers = s.workers or os.cpu_count() or 1
@@ -210,6 +211,16 @@ def print_plan(app: Sphinx) -> dict[Job, Printed]:
         logger.info("printed %d handout PDF(s)", len(tasks))
     _prune_cache(cache, {digest for _, digest, _ in chosen})
     return printed
+
+
+def _remove_stale_scratch(folder: Path) -> None:
+    """The scratch folder of a build that was killed (its process is gone) is removed."""
+    import shutil
+
+    for scratch in folder.glob("tmp-*") if folder.is_dir() else ():
+        pid = scratch.name[4:]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists() and int(pid) != os.getpid():
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _passed(facts: Path) -> bool:

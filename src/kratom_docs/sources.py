@@ -256,12 +256,37 @@ def unclosed_fences(text: str) -> list[tuple[int, str]]:
     return [(line, char * length) for char, length, line in stack]
 
 
-_DIRECTIVE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\{([\w:-]+)\}\s*(.*)$", re.I)
-_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+([\w:-]+)\s*::\s*(.*)$", re.I)
-_OPTION = re.compile(r"^\s*:(url|file)\s*:\s*(.*)$", re.I)
-_YAML_OPTION = re.compile(r"^\s*(url|file)\s*:\s*(.*)$", re.I)
+def _docutils_aliases(*canonical: str) -> frozenset[str]:
+    """Every name docutils knows for these directives, in every language it supports (a
+    Spanish build reads ``incluir`` as ``include`` and ``sin-analisis`` as ``raw``)."""
+    import importlib
+    import pkgutil
+
+    import docutils.parsers.rst.languages as languages
+
+    names = set(canonical)
+    for module in pkgutil.iter_modules(languages.__path__):
+        try:
+            mapping = importlib.import_module(f"{languages.__name__}.{module.name}").directives
+        except (ImportError, AttributeError):
+            continue
+        names |= {
+            alias.lower()
+            for alias, name in mapping.items()
+            if name in canonical and " " not in alias
+        }
+    return frozenset(names)
+
+
+#: Names of the directives that read the file their argument names, in every language.
+INCLUDES = _docutils_aliases("include") | {"literalinclude"}
+
+_DIRECTIVE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\{([^}\s]+)\}\s*(.*)$", re.I)
+_RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+([^:\s][^:]*?)\s*::\s*(.*)$", re.I)
+_OPTION = re.compile(r"^\s*:(url|file|diff)\s*:\s*(.*)$", re.I)
+_YAML_OPTION = re.compile(r"""^\s*["']?(url|file|diff)["']?\s*:\s*(.*)$""", re.I)
 #: Directives whose argument is a file they read.
-_READS_ARGUMENT = {"include", "literalinclude"}
+_READS_ARGUMENT = INCLUDES
 
 
 def directive_reads(text: str) -> list[tuple[int, str, str]]:
@@ -289,7 +314,8 @@ def directive_reads(text: str) -> list[tuple[int, str, str]]:
             continue
         option = _OPTION.match(line) or (_YAML_OPTION.match(line) if in_yaml else None)
         if option:
-            found.append((index, option.group(1).lower(), option.group(2).strip()))
+            what = option.group(1).lower()
+            found.append((index, "file" if what == "diff" else what, option.group(2).strip()))
             continue
         if not in_yaml and not line.strip().startswith(":"):
             in_options = False
@@ -330,8 +356,9 @@ def _guard(app: Sphinx, here: Path, where: str, source: list[str]) -> None:
                 "# refused" if not line.lstrip().startswith(":") else ":class: kd-refused"
             )
         else:  # the directive itself reads its argument: it becomes an (empty) error box
+            names = "|".join(sorted((re.escape(n) for n in _READS_ARGUMENT), key=len, reverse=True))
             lines[index] = re.sub(
-                r"(\{|\.\.\s+)(include|literalinclude)(\}|\s*::)", r"\1error\3", line, flags=re.I
+                rf"(\{{|\.\.\s+)({names})(\}}|\s*::)", r"\1error\3", line, flags=re.I
             )
     source[0] = "\n".join(lines)
 
@@ -392,6 +419,9 @@ def _guarded(base: type, reads_argument: bool) -> type:
             value = self.options.get("file")
             if value is not None and _file_outside(self, value, relative_to_srcdir=False):
                 return _refusal(self, f"{self.name}: reads a file outside the project: {value}")
+            other = self.options.get("diff")  # literalinclude compares with a second file
+            if other is not None and _file_outside(self, other, relative_to_srcdir=True):
+                return _refusal(self, f"{self.name}: reads a file outside the project: {other}")
             if reads_argument and self.arguments:
                 argument = "".join(part.strip() for part in self.arguments[0].splitlines())
                 if _file_outside(self, argument, relative_to_srcdir=True):
@@ -410,13 +440,15 @@ def setup_directive_guards(app: Sphinx) -> None:
     from sphinx.directives.code import LiteralInclude
     from sphinx.directives.other import Include
 
-    for name, base, reads in (
+    for canonical, base, reads in (
         ("raw", Raw, False),
         ("csv-table", CSVTable, False),
         ("include", Include, True),
         ("literalinclude", LiteralInclude, True),
     ):
-        app.add_directive(name, _guarded(base, reads), override=True)
+        guarded = _guarded(base, reads)
+        for name in sorted(_docutils_aliases(canonical)):  # every language's name for it
+            app.add_directive(name, guarded, override=True)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
