@@ -223,7 +223,7 @@ def cited_keys(doctree: nodes.document, known: Iterable[str]) -> list[str]:
 
 
 #: How many agencies a handout's sources line names; the others are counted.
-SOURCES_NAMED = 3
+SOURCES_NAMED = 2
 
 
 def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
