@@ -281,7 +281,9 @@ def _docutils_aliases(*canonical: str) -> frozenset[str]:
 #: Names of the directives that read the file their argument names, in every language.
 INCLUDES = _docutils_aliases("include") | {"literalinclude"}
 
-_DIRECTIVE = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\{([^}\s]+)\}\s*(.*)$", re.I)
+_DIRECTIVE = re.compile(
+    r"^[\s>*+:\-]*(?:\d+[.)]\s*)?(`{3,}|~{3,}|:{3,})\{([^}\s]+)\}\s*(.*)$", re.I
+)
 _RST_DIRECTIVE = re.compile(r"^\s*\.\.\s+([^:\s][^:]*?)\s*::\s*(.*)$", re.I)
 _OPTION = re.compile(r"^\s*:(url|file|diff)\s*:\s*(.*)$", re.I)
 _YAML_OPTION = re.compile(r"""^\s*["']?(url|file|diff)["']?\s*:\s*(.*)$""", re.I)
@@ -449,6 +451,7 @@ def setup_directive_guards(app: Sphinx) -> None:
         guarded = _guarded(base, reads)
         for name in sorted(_docutils_aliases(canonical)):  # every language's name for it
             app.add_directive(name, guarded, override=True)
+    _guard_myst_include()
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -493,3 +496,35 @@ def check_inputs(app: Sphinx, config) -> None:
         messages.error(problem + "; the build stops here", "source")
     if problems:
         raise SystemExit(2)  # a plain stop: nothing is read, printed or published
+
+
+def _guard_myst_include() -> None:
+    """MyST reads an ``{include}`` itself (a stand-in that never runs the guarded directive),
+    wherever the fence sits: in a quote, a list, a definition. Check its path first there."""
+    from myst_parser import mocking
+
+    stand_in = mocking.MockIncludeDirective
+    if getattr(stand_in.run, "kratom_guarded", False):
+        return
+    read = stand_in.run
+
+    def run(self):
+        argument = "".join(part.strip() for part in (self.arguments or [""])[0].splitlines())
+        env = getattr(self.document.settings, "env", None)
+        outside = True
+        if argument and not argument.startswith("<") and "\0" not in argument and env:
+            _, target = env.relfn2path(argument)
+            here = Path(self.document["source"]).absolute().parent
+            outside = not _inside(here.joinpath(target), Path(env.app.confdir))
+        if outside:
+            source = self.document["source"]
+            messages.error(
+                f"{self.name}: reads a file outside the project: {argument[:80]}",
+                "source",
+                location=f"{source}:{self.lineno}",
+            )
+            return []
+        return read(self)
+
+    run.kratom_guarded = True  # type: ignore[attr-defined]
+    stand_in.run = run

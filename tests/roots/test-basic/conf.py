@@ -15,6 +15,6 @@ handout_workers = 1
 handout_date = "1795651200"
 review_today = "2026-12-01"
 myst_url_schemes = ["https", "tel"]
-myst_enable_extensions = ["colon_fence"]
+myst_enable_extensions = ["colon_fence", "deflist"]
 gettext_compact = False  # one catalog per document
 bibtex_foot_reference_style = "foot"
