@@ -271,7 +271,12 @@ LOCALIZED = {
 }
 
 
-@pytest.mark.parametrize("kind", READING_DIRECTIVES)
+def fast_first(cases: dict) -> list:
+    """One Sphinx build per variant: the fast loop (not slow) runs the first, make test all."""
+    return [pytest.param(k, marks=() if i == 0 else pytest.mark.slow) for i, k in enumerate(cases)]
+
+
+@pytest.mark.parametrize("kind", fast_first(READING_DIRECTIVES))
 def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
     build, project, tmp_path, sentinel, kind
 ):
@@ -293,7 +298,7 @@ def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
     assert published_pdfs(tmp_path / "out") == []
 
 
-@pytest.mark.parametrize("kind", LOCALIZED)
+@pytest.mark.parametrize("kind", fast_first(LOCALIZED))
 @pytest.mark.parametrize("language", ["es", "de"])
 def test_the_same_directives_under_their_names_in_other_languages_are_refused(
     build, project, tmp_path, sentinel, kind, language
