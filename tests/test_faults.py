@@ -304,6 +304,7 @@ def test_bad_input_never_ends_in_a_traceback(project, tmp_path):
         ("language", "language 'xx' is not a language code Babel knows"),
         ("encoding", "index.md:"),
         ("NUL", "contains a control character (U+0000)"),
+        ("link out", "outside the project"),
     ],
 )
 def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, fault, expected):
@@ -313,6 +314,12 @@ def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, faul
         page.write_bytes(page.read_bytes() + b"\nLatin-1 text: se\xf1or\n")
         line = page.read_bytes().count(b"\n")
         expected += f"{line}: not UTF-8 text"
+    if fault == "link out":
+        outside = tmp_path / "elsewhere"
+        outside.mkdir()
+        (outside / "page.md").write_text("# Outside\n\nSECRET-SENTINEL\n")
+        (project / "docs-outside").symlink_to(outside, target_is_directory=True)
+        (project / "leak.md").symlink_to(outside / "page.md")
     if fault == "NUL":
         page = project / "index.md"
         page.write_bytes(page.read_bytes() + b"\nA hidden\x00 byte.\n")
@@ -321,6 +328,9 @@ def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, faul
     assert proc.returncode == 2
     assert expected in output, output[-3000:]
     assert "Traceback" not in output and "please open an issue" not in output
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert b"SECRET-SENTINEL" not in path.read_bytes(), path
 
 
 def test_editing_the_disclaimer_rewrites_every_page(build, project, tmp_path):

@@ -473,7 +473,20 @@ def check_inputs(app: Sphinx, config) -> None:
         )
     srcdir = Path(app.srcdir)
     skip = Matcher([*config.exclude_patterns, "_build", ".venv", "**/.*"])
-    for path in sorted(srcdir.rglob("*")):
+    root = Path(app.confdir).resolve()
+    files = []
+    for folder, dirs, names in os.walk(srcdir, followlinks=False):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if not skip((here / d).relative_to(srcdir).as_posix())]
+        for name in [*dirs, *names]:
+            entry = here / name
+            if entry.is_symlink() and not _inside(entry, root):
+                # Sphinx would read the pages a link leads to as pages of the site.
+                problems.append(
+                    f"{entry}: a link to {os.path.realpath(entry)}, outside the project"
+                )
+        files += [here / name for name in names]
+    for path in sorted(files):
         relative = path.relative_to(srcdir).as_posix()
         if path.suffix not in (".md", ".rst") or skip(relative) or not path.is_file():
             continue
