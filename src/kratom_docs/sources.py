@@ -480,7 +480,11 @@ def check_inputs(app: Sphinx, config) -> None:
         dirs[:] = [d for d in dirs if not skip((here / d).relative_to(srcdir).as_posix())]
         for name in [*dirs, *names]:
             entry = here / name
-            if entry.is_symlink() and not _inside(entry, root):
+            try:
+                leads_out = entry.is_symlink() and not _inside(entry, root)
+            except (OSError, RuntimeError):  # a loop of links
+                leads_out = True
+            if leads_out:
                 # Sphinx would read the pages a link leads to as pages of the site.
                 problems.append(
                     f"{entry}: a link to {os.path.realpath(entry)}, outside the project"
