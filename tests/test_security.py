@@ -276,26 +276,33 @@ def fast_first(cases: dict) -> list:
     return [pytest.param(k, marks=() if i == 0 else pytest.mark.slow) for i, k in enumerate(cases)]
 
 
-@pytest.mark.parametrize("kind", fast_first(READING_DIRECTIVES))
-def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
-    build, project, tmp_path, sentinel, kind
-):
+def build_with_block(build, project, tmp_path, sentinel, template: str, **conf):
+    """Build the test root with ``template`` added to a handout: the app and the requests the
+    loopback server saw; no output file may hold the secret, and no PDF is published."""
     secret = sentinel.with_suffix(".txt")
     secret.write_text("SECRET-SENTINEL\n")
     page = project / "handouts" / "sample.md"
     relative = Path("..") / ".." / ".." / secret.parent.name / secret.name
     with loopback() as (base, requests):
-        block = READING_DIRECTIVES[kind].format(url=base, secret=secret, relative=relative)
+        block = template.format(url=base, secret=secret, relative=relative)
         page.write_text(page.read_text() + "\n\n" + block + "\n")
-        app = build(project, out=tmp_path / "out")
-    assert requests == []
-    found = warnings_of(app)
-    assert "handouts/sample.md:" in found and "[kratom.source]" in found, found
-    assert "would fetch" in found or "reads a file outside the project" in found, found
+        app = build(project, out=tmp_path / "out", **conf)
     for path in (tmp_path / "out").rglob("*"):
         if path.is_file():
             assert b"SECRET-SENTINEL" not in path.read_bytes(), path
     assert published_pdfs(tmp_path / "out") == []
+    return app, requests
+
+
+@pytest.mark.parametrize("kind", fast_first(READING_DIRECTIVES))
+def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
+    build, project, tmp_path, sentinel, kind
+):
+    app, requests = build_with_block(build, project, tmp_path, sentinel, READING_DIRECTIVES[kind])
+    assert requests == []
+    found = warnings_of(app)
+    assert "handouts/sample.md:" in found and "[kratom.source]" in found, found
+    assert "would fetch" in found or "reads a file outside the project" in found, found
 
 
 @pytest.mark.parametrize("kind", fast_first(LOCALIZED))
@@ -303,19 +310,10 @@ def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
 def test_the_same_directives_under_their_names_in_other_languages_are_refused(
     build, project, tmp_path, sentinel, kind, language
 ):
-    secret = sentinel.with_suffix(".txt")
-    secret.write_text("SECRET-SENTINEL\n")
-    page = project / "handouts" / "sample.md"
-    relative = Path("..") / ".." / ".." / secret.parent.name / secret.name
-    with loopback() as (base, requests):
-        block = LOCALIZED[kind].format(url=base, secret=secret, relative=relative)
-        page.write_text(page.read_text() + "\n\n" + block + "\n")
-        build(project, out=tmp_path / "out", language=language)
+    _app, requests = build_with_block(
+        build, project, tmp_path, sentinel, LOCALIZED[kind], language=language
+    )
     assert requests == []
-    for path in (tmp_path / "out").rglob("*"):
-        if path.is_file():
-            assert b"SECRET-SENTINEL" not in path.read_bytes(), path
-    assert published_pdfs(tmp_path / "out") == []
 
 
 # MyST itself refuses option names in capitals.
