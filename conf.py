@@ -98,7 +98,7 @@ link_allowed_domains = [
     # Primary: DOIs, PubMed/PMC, US federal and state agencies, the licence
     "doi.org", "nih.gov", "cdc.gov", "fda.gov", "hhs.gov", "samhsa.gov", "hrsa.gov",
     "federalregister.gov", "congress.gov", "clinicaltrials.gov", "findtreatment.gov",
-    "988lifeline.org", "texas.gov", "wyo.gov", "ca.gov", "govdelivery.com",
+    "988lifeline.org", "texas.gov", "wyo.gov", "ca.gov", "pittcountync.gov", "govdelivery.com",
     "creativecommons.org", "github.com",
     # International agencies
     "unodc.org", "janusinfo.se",

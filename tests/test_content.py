@@ -124,6 +124,7 @@ PRIMARY_HOSTS = (
     "texas.gov",
     "wyo.gov",
     "ca.gov",
+    "pittcountync.gov",
     "govdelivery.com",
     "988lifeline.org",
     "findtreatment.gov",
