@@ -150,6 +150,31 @@ def test_two_builds_at_once_both_finish_and_agree(project, tmp_path):
     assert published(out) == published(tmp_path / "clean")
 
 
+def test_builds_starting_together_do_not_trip_over_the_write_check(tmp_path, monkeypatch):
+    """The write check of one build never removes the probe of another (the cause of a
+    concurrent build failing with "cannot write to ...: No such file or directory")."""
+    import threading
+    from types import SimpleNamespace
+
+    from kratom_docs import buildlock, messages
+
+    errors = []
+    monkeypatch.setattr(messages, "error", lambda message, *args, **kwargs: errors.append(message))
+    app = SimpleNamespace(outdir=tmp_path / "html", doctreedir=tmp_path / "doctrees")
+
+    def starts() -> None:
+        for _ in range(300):
+            buildlock.check_output(app)
+
+    threads = [threading.Thread(target=starts) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == []
+
+
 # -- disks -----------------------------------------------------------------------------------------
 
 

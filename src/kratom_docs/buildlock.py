@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import tempfile
 import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,9 +49,10 @@ def check_output(app: Sphinx) -> None:
     for folder in (Path(app.outdir), Path(app.doctreedir)):
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            probe = folder / ".kratom-write-test"
-            probe.write_bytes(b"")
-            probe.unlink()
+            # A name of its own: two builds starting together run this check at the same time.
+            fd, probe = tempfile.mkstemp(prefix=".kratom-write-test-", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
         except OSError as error:
             messages.error(
                 f"cannot write to {folder}: {error.strerror}; fix it or build into another folder",
