@@ -122,7 +122,7 @@ class HelplinesDirective(SphinxDirective):
             items.append(f"- **{as_text(h['name'])}: {action}.** {as_text(h['when'])}{cite}")
             compact.append(f"- **{number}:** {as_text(h.get('short') or h['when'])}")
         checked = en("Numbers checked %s.") % month_year(max(h["checked"] for h in entries), "en")
-        title = f"**{en('Get help now. These lines are free and confidential.')}**"
+        title = f"**{en('Get help now. The help lines after 911 are free and confidential.')}**"
         full = nodes.container(classes=["kd-helplines"])
         full += self.parse_text_to_nodes(f"{title}\n\n" + "\n".join(items) + f"\n\n{checked}")
         short = nodes.container(classes=["kd-helplines", "kd-helplines-compact"])
