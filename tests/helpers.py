@@ -27,6 +27,19 @@ from kratom_docs.fetcher import FetchPolicy, file_url
 REPO = Path(__file__).resolve().parent.parent
 PAPER_POINTS = {"letter": (612, 792), "a4": (595, 842)}
 
+
+def fast_first(cases) -> list:
+    """Parameters for a test that builds once per case: the fast loop (``-m "not slow"``) runs the
+    first case, ``make test`` runs them all. A case may be a tuple of several parameters."""
+    return [
+        pytest.param(
+            *(case if isinstance(case, tuple) else (case,)),
+            marks=() if i == 0 else pytest.mark.slow,
+        )
+        for i, case in enumerate(cases)
+    ]
+
+
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None, reason="needs Debian's poppler-utils (pdftotext, pdftoppm)"
 )

@@ -6,7 +6,7 @@ import re
 
 import pytest
 from conftest import warnings_of
-from helpers import needs_poppler, pdf_page_texts
+from helpers import fast_first, needs_poppler, pdf_page_texts
 
 
 def set_front(page, front: str) -> None:
@@ -17,33 +17,35 @@ def set_front(page, front: str) -> None:
 
 @pytest.mark.parametrize(
     ("front", "today", "message"),
-    [
-        (
-            "last_reviewed: 2026-11-26\nnext_review: 2027-05-26",
-            "2027-06-01",
-            r"handouts/sample\.md:3: WARNING: review overdue: 'next_review' was 2027-05-26",
-        ),
-        (
-            "last_reviewed: 2026-11-26\nnext_review: 2028-05-26",
-            "2026-12-01",
-            r"handouts/sample\.md:3: WARNING: 'next_review' 2028-05-26 is more than 12 months",
-        ),
-        (
-            "last_reviewed: soon\nnext_review: 2027-05-26",
-            "2026-12-01",
-            r"handouts/sample\.md:2: WARNING: front matter 'last_reviewed' is not an ISO date",
-        ),
-        (
-            "next_review: 2027-05-26",
-            "2026-12-01",
-            r"handouts/sample\.md:1: WARNING: front matter has no 'last_reviewed'",
-        ),
-        (
-            "last_reviewed: 2026-11-26\nnext_review: 2026-11-01",
-            "2026-12-01",
-            r"handouts/sample\.md:3: WARNING: 'next_review' must come after 'last_reviewed'",
-        ),
-    ],
+    fast_first(
+        [
+            (
+                "last_reviewed: 2026-11-26\nnext_review: 2027-05-26",
+                "2027-06-01",
+                r"handouts/sample\.md:3: WARNING: review overdue: 'next_review' was 2027-05-26",
+            ),
+            (
+                "last_reviewed: 2026-11-26\nnext_review: 2028-05-26",
+                "2026-12-01",
+                r"handouts/sample\.md:3: WARNING: 'next_review' 2028-05-26 is more than 12 months",
+            ),
+            (
+                "last_reviewed: soon\nnext_review: 2027-05-26",
+                "2026-12-01",
+                r"handouts/sample\.md:2: WARNING: front matter 'last_reviewed' is not an ISO date",
+            ),
+            (
+                "next_review: 2027-05-26",
+                "2026-12-01",
+                r"handouts/sample\.md:1: WARNING: front matter has no 'last_reviewed'",
+            ),
+            (
+                "last_reviewed: 2026-11-26\nnext_review: 2026-11-01",
+                "2026-12-01",
+                r"handouts/sample\.md:3: WARNING: 'next_review' must come after 'last_reviewed'",
+            ),
+        ]
+    ),
 )
 def test_review_problems_are_reported_with_file_and_line(
     build, project, tmp_path, front, today, message

@@ -12,7 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import warnings_of
-from helpers import HERE, loopback, published_pdfs, task
+from helpers import HERE, fast_first, loopback, published_pdfs, task
 
 from kratom_docs import engine
 from kratom_docs.fetcher import FetchPolicy
@@ -157,7 +157,7 @@ SOURCE_FAULTS = {
 }
 
 
-@pytest.mark.parametrize("kind", SOURCE_FAULTS)
+@pytest.mark.parametrize("kind", fast_first(SOURCE_FAULTS))
 def test_sources_that_load_from_elsewhere_fail_with_file_and_line(build, project, tmp_path, kind):
     page = project / "handouts" / "sample.md"
     with loopback() as (base, requests):
@@ -185,7 +185,7 @@ def secrets_in(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and b"SECRET-SENTINEL" in p.read_bytes()]
 
 
-@pytest.mark.parametrize("kind", ["image", "download"])
+@pytest.mark.parametrize("kind", fast_first(["image", "download"]))
 def test_a_file_from_outside_the_project_is_an_error_and_never_copied(
     build, project, tmp_path, sentinel, kind
 ):
@@ -271,11 +271,6 @@ LOCALIZED = {
 }
 
 
-def fast_first(cases: dict) -> list:
-    """One Sphinx build per variant: the fast loop (not slow) runs the first, make test all."""
-    return [pytest.param(k, marks=() if i == 0 else pytest.mark.slow) for i, k in enumerate(cases)]
-
-
 def build_with_block(build, project, tmp_path, sentinel, template: str, **conf):
     """Build the test root with ``template`` added to a handout: the app and the requests the
     loopback server saw; no output file may hold the secret, and no PDF is published."""
@@ -306,7 +301,7 @@ def test_a_directive_that_would_fetch_or_read_outside_is_refused_before_it_runs(
 
 
 @pytest.mark.parametrize("kind", fast_first(LOCALIZED))
-@pytest.mark.parametrize("language", ["es", "de"])
+@pytest.mark.parametrize("language", fast_first(["es", "de"]))
 def test_the_same_directives_under_their_names_in_other_languages_are_refused(
     build, project, tmp_path, sentinel, kind, language
 ):
