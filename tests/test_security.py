@@ -338,6 +338,22 @@ def test_a_project_file_may_still_be_included(build, project, tmp_path):
     assert "An included line." in (tmp_path / "out" / "html" / "index.html").read_text()
 
 
+@pytest.mark.slow
+def test_an_included_file_that_reads_outside_is_named_at_its_own_line(
+    build, project, tmp_path, sentinel
+):
+    outside = sentinel.with_suffix(".md")
+    outside.write_text("SECRET-SENTINEL\n")
+    relative = Path("..") / ".." / ".." / outside.parent.name / outside.name
+    (project / "handouts" / "part.md").write_text(f"Text.\n\n```{{include}} {relative}\n```\n")
+    page = project / "index.md"
+    page.write_text(page.read_text() + "\n```{include} handouts/part.md\n```\n")
+    app = build(project, out=tmp_path / "out", exclude_patterns=["handouts/part.md"])
+    assert "handouts/part.md:3: ERROR: reads a file outside the project" in warnings_of(app)
+    assert "part.md.md" not in warnings_of(app)
+    assert secrets_in(tmp_path / "out") == []
+
+
 def test_data_fields_are_text_never_markup(build, project, tmp_path, sentinel):
     """A help line (or a fact, or a claim) is printed as written: it cannot become a directive."""
     helplines = project / "data" / "helplines.yaml"

@@ -332,10 +332,13 @@ def guard_reads(app: Sphinx, docname: str, source: list[str]) -> None:
 
 def guard_included(app: Sphinx, relative: Path, parent: str, content: list[str]) -> None:
     """include-read: the same for the text an ``include`` brings into a page."""
-    _guard(app, Path(app.srcdir, relative).parent, str(Path(app.srcdir, relative)), content)
+    path = Path(app.srcdir, relative)
+    _guard(app, path.parent, str(path), content, included=True)
 
 
-def _guard(app: Sphinx, here: Path, where: str, source: list[str]) -> None:
+def _guard(app: Sphinx, here: Path, where: str, source: list[str], included=False) -> None:
+    """``where`` is the page's docname, or the path of an included file (``included``): Sphinx
+    adds the source suffix to a docname, never to a path."""
     root = Path(app.confdir)
     lines = source[0].split("\n")
     for index, what, value in directive_reads(source[0]):
@@ -351,7 +354,8 @@ def _guard(app: Sphinx, here: Path, where: str, source: list[str]) -> None:
             problem = f"reads a file outside the project: {value[:80]}"
             if value.startswith(("/", "<")):
                 problem += " (a path from the root: give it relative to the page)"
-        messages.error(problem, "source", location=(where, index + 1))
+        location = f"{where}:{index + 1}" if included else (where, index + 1)
+        messages.error(problem, "source", location=location)
         line = lines[index]
         if what in ("url", "file") and (_OPTION.match(line) or _YAML_OPTION.match(line)):
             lines[index] = (" " * (len(line) - len(line.lstrip()))) + (
