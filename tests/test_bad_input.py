@@ -67,3 +67,35 @@ def test_bad_input_is_reported_by_file_and_line_and_keeps_the_pdfs(build, projec
     assert app._warncount
     assert re.search(expected, re.sub(r"\x1b\[[0-9;]*m", "", warnings_of(app))), warnings_of(app)
     assert {p: p.read_bytes() for p in published_pdfs(out)} == before
+
+
+@pytest.mark.parametrize(
+    ("text", "unclosed"),
+    [
+        (":::{note}\ntext\n", [(1, ":::")]),
+        ("text\n```python\ncode\n", [(2, "```")]),
+        ("::::{a}\n:::{b}\nx\n:::\n::::\n", []),
+        ("- item\n\n  :::{note}\n  text\n  :::\n\nafter\n", []),
+        ("- :::{note}\n  text\n  :::\n", []),
+        ("1. item\n   :::{note}\n   text\n   :::\n", []),
+        ("Term\n: :::{note}\n  text\n  :::\n", []),
+        ("> ```{note}\n> text\n> ```\n", []),
+        # A fence left open in a quote ends with the quote; one at the top level does not.
+        ("> ```{note}\n> text\n\n:::{x}\nrest\n", [(4, ":::")]),
+    ],
+    ids=[
+        "colon",
+        "backticks",
+        "nested",
+        "list",
+        "list marker",
+        "numbered",
+        "definition",
+        "quote",
+        "after a quote",
+    ],
+)
+def test_the_fence_check_knows_fences_inside_quotes_lists_and_definitions(text, unclosed):
+    from kratom_docs.sources import unclosed_fences
+
+    assert unclosed_fences(text) == unclosed

@@ -216,10 +216,15 @@ def _made_by_sphinx(path: Path) -> bool:
 
 
 _FENCE = re.compile(r"^(`{3,}|~{3,}|:{3,})(.*)$")
+#: What may stand before a fence on its line: quote markers, list item markers, and the colon
+#: of a definition (a single colon and a space, never the colons of a fence).
+_CONTAINER_MARKS = re.compile(r"^(?:>\s?|[-*+]\s+|\d{1,9}[.)]\s+|:\s+)+")
 
 
 def unclosed_fences(text: str) -> list[tuple[int, str]]:
-    """(line, fence) for every fence that is opened and never closed."""
+    """(line, fence) for every fence that is opened and never closed, so that it swallows the
+    rest of the page. A fence opened inside a quote, a list item or a definition ends with it
+    (as in Markdown), so only its closing line is looked for while the container lasts."""
     lines = text.splitlines()
     start = 0
     if lines and lines[0].strip() == "---":  # front matter
@@ -227,12 +232,26 @@ def unclosed_fences(text: str) -> list[tuple[int, str]]:
             if line.strip() == "---":
                 start = number + 1
                 break
-    stack: list[tuple[str, int, int]] = []  # (char, length, line)
+    stack: list[tuple[str, int, int, str]] = []  # (char, length, line, container prefix)
+
+    def outside(line: str, prefix: str) -> bool:
+        if not prefix.strip():
+            return False  # not in a container (or only indented): ends only where it closes
+        if prefix.lstrip().startswith(">"):
+            return not line.lstrip().startswith(">")
+        return bool(line.strip()) and not line.startswith(" " * len(prefix))
+
     for number in range(start, len(lines)):
-        stripped = lines[number].strip()
+        raw = lines[number]
+        while stack and outside(raw, stack[-1][3]):
+            stack.pop()  # its container ended, and the fence with it
+        body = raw.lstrip()
+        marks = _CONTAINER_MARKS.match(body)
+        stripped = body[marks.end() :].strip() if marks else body.strip()
+        prefix = raw[: len(raw) - len(body)] + (marks.group(0) if marks else "")
         match = _FENCE.match(stripped)
         if stack and stack[-1][0] in "`~":
-            char, length, _ = stack[-1]
+            char, length, _, _ = stack[-1]
             if (
                 match
                 and match.group(1)[0] == char
@@ -248,12 +267,12 @@ def unclosed_fences(text: str) -> list[tuple[int, str]]:
             if len(fence) >= stack[-1][1]:
                 stack.pop()  # a shorter line of colons inside the fence is text
         elif fence[0] == ":" and not rest.strip():
-            stack.append((":", len(fence), number + 1))
+            stack.append((":", len(fence), number + 1, prefix))
         elif fence[0] == "`" and "`" in rest:
             continue  # inline code, not a fence
         else:
-            stack.append((fence[0], len(fence), number + 1))
-    return [(line, char * length) for char, length, line in stack]
+            stack.append((fence[0], len(fence), number + 1, prefix))
+    return [(line, char * length) for char, length, line, _ in stack]
 
 
 def _docutils_aliases(*canonical: str) -> frozenset[str]:
