@@ -400,7 +400,20 @@ def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
         )
 
 
+def _remember_root(app: Sphinx) -> None:
+    """builder-inited: the project's root, for the directive guards, which see only the
+    environment (and ``env.app`` is going away)."""
+    app.env.kratom_root = Path(app.confdir)  # type: ignore[attr-defined]
+
+
+def _project_root(env) -> Path:
+    if env is None:
+        return Path.cwd()  # docutils outside Sphinx: only the working folder is the project
+    return Path(getattr(env, "kratom_root", None) or env.srcdir)
+
+
 def setup_sources(app: Sphinx) -> None:
+    app.connect("builder-inited", _remember_root)
     app.connect("build-finished", prune_copies)
     app.connect("source-read", check_source)
     app.connect("include-read", guard_included)
@@ -425,7 +438,7 @@ def _file_outside(directive, value: str, relative_to_srcdir: bool) -> bool:
     """True if the file a directive names is not inside the project (or cannot be placed)."""
     settings = directive.state.document.settings
     env = getattr(settings, "env", None)
-    root = Path(env.app.confdir) if env is not None else Path.cwd()
+    root = _project_root(env)
     value = value.strip()
     if not value or value.startswith("<") or "\0" in value:
         return True  # docutils' own include files, or nothing usable
@@ -555,7 +568,7 @@ def _guard_myst_include() -> None:
         if argument and not argument.startswith("<") and "\0" not in argument and env:
             _, target = env.relfn2path(argument)
             here = Path(self.document["source"]).absolute().parent
-            outside = not _inside(here.joinpath(target), Path(env.app.confdir))
+            outside = not _inside(here.joinpath(target), _project_root(env))
         if outside:
             source = self.document["source"]
             messages.error(
