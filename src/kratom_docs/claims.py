@@ -207,11 +207,11 @@ class ClaimDirective(_ClaimsDirective):
             # For patients: the verdict comes first, so a reader who skims never takes away
             # only the claim; then what is known, in plain words.
             if c["verdict"] == "supported":
-                text = f"**{en('What we know:')}** {_md(c['claim'])} {_md(c['plain'])}"
+                text = f"**{en('Research says:')}** {_md(c['claim'])} {_md(c['plain'])}"
             else:
                 text = (
                     f"**{plain_verdict(c)}:** {_md(c['claim'])}\n\n"
-                    f"**{en('What we know:')}** {_md(c['plain'])}"
+                    f"**{en('Research says:')}** {_md(c['plain'])}"
                 )
         else:
             text = (
