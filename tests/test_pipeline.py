@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOTS, warnings_of
+from conftest import REPO, ROOTS, warnings_of
 from helpers import published_pdfs, tree_of
 
 from kratom_docs import config
@@ -370,3 +370,19 @@ def test_sequences_of_edits_and_options_end_where_a_clean_build_starts(build, pr
     shutil.rmtree(tmp_path / "clean", ignore_errors=True)
     clean = build(project, pdf=True, out=tmp_path / "clean", freshenv=True, **overrides)
     assert state(app) == state(clean)
+
+
+def test_a_change_to_the_extension_code_makes_sphinx_read_every_page_again(tmp_path):
+    """The environment's version is a digest of the extension's code: an edit to a directive
+    (say, a label it writes) reaches pages that did not change themselves."""
+    import shutil
+
+    from kratom_docs import code_version
+
+    package = tmp_path / "kratom_docs"
+    shutil.copytree(REPO / "src" / "kratom_docs", package)
+    before = code_version(package)
+    assert code_version(package) == before
+    claims = package / "claims.py"
+    claims.write_text(claims.read_text() + "\n# an edit\n")
+    assert code_version(package) != before
