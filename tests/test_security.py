@@ -354,6 +354,44 @@ def test_an_included_file_that_reads_outside_is_named_at_its_own_line(
     assert secrets_in(tmp_path / "out") == []
 
 
+#: Front matter that MyST would read as per-page settings: substitutions run Jinja (code),
+#: html_meta writes <meta> tags (a redirect, a policy).
+FRONT_MATTER = {
+    "myst substitution extension": (
+        "myst:\n  enable_extensions: [substitution, colon_fence, deflist]\n",
+        "{{{{ lipsum.__globals__['__builtins__']['open']('{secret}').read() }}}}",
+    ),
+    "top-level substitutions": (
+        "substitutions:\n  s: \"{{{{ lipsum.__globals__['__builtins__']['open']('{secret}').read() }}}}\"\n",
+        "{{{{ s }}}}",
+    ),
+    "myst html_meta": (
+        'myst:\n  html_meta:\n    "http-equiv=refresh": "0; url={url}x"\n',
+        "",
+    ),
+    "top-level html_meta": ('html_meta:\n  "http-equiv=refresh": "0; url={url}x"\n', ""),
+    "quoted key": ('"myst": {{enable_extensions: [substitution]}}\n', "{{{{ 7 * 7 }}}}"),
+}
+
+
+@pytest.mark.parametrize("kind", fast_first(FRONT_MATTER))
+def test_front_matter_cannot_change_the_parser_settings(build, project, tmp_path, sentinel, kind):
+    secret = sentinel.with_suffix(".txt")
+    secret.write_text("SECRET-SENTINEL\n")
+    head, body = FRONT_MATTER[kind]
+    page = project / "handouts" / "sample.md"
+    with loopback() as (base, requests):
+        text = page.read_text().replace("---\n", "---\n" + head.format(url=base, secret=secret), 1)
+        page.write_text(text + "\n" + body.format(url=base, secret=secret) + "\n")
+        app = build(project, out=tmp_path / "out")
+    assert requests == []
+    assert "handouts/sample.md:2: ERROR: front matter key" in warnings_of(app), warnings_of(app)
+    html = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
+    assert "refresh" not in html and ">49<" not in html and " 49" not in html
+    assert secrets_in(tmp_path / "out") == []
+    assert published_pdfs(tmp_path / "out") == []
+
+
 def test_data_fields_are_text_never_markup(build, project, tmp_path, sentinel):
     """A help line (or a fact, or a claim) is printed as written: it cannot become a directive."""
     helplines = project / "data" / "helplines.yaml"

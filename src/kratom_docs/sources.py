@@ -388,7 +388,66 @@ def _guard(app: Sphinx, here: Path, where: str, source: list[str], included=Fals
     source[0] = "\n".join(lines)
 
 
+#: The front matter keys a page may have: the review record, the page description, the
+#: handout's short link, and Sphinx's own file-wide settings. MyST reads per-page settings from
+#: front matter too (``myst:``, and the older top-level ``substitutions`` and ``html_meta``):
+#: those could turn on substitutions, whose Jinja expressions run code, or write ``<meta>``
+#: tags (a redirect) into the page, so every other key is refused.
+FRONT_MATTER_KEYS = frozenset(
+    {
+        "last_reviewed",
+        "next_review",
+        "clinical_reviewer",
+        "description",
+        "short_link",
+        "orphan",
+        "nosearch",
+        "tocdepth",
+    }
+)
+
+
+def guard_front_matter(docname: str, source: list[str]) -> None:
+    """source-read: refuse front matter keys outside :data:`FRONT_MATTER_KEYS` and take them
+    out of the text MyST parses (the lines of the page below keep their numbers)."""
+    import yaml
+    from myst_parser.config.main import TopmatterReadError, read_topmatter
+
+    text = source[0]
+    try:
+        meta = read_topmatter(text)
+    except TopmatterReadError:
+        return  # MyST reports malformed front matter itself, and then reads none of it
+    if not isinstance(meta, dict):
+        return
+    refused = [key for key in meta if key not in FRONT_MATTER_KEYS]
+    if not refused:
+        return
+    lines = text.splitlines(keepends=True)
+    end = next(
+        (i for i in range(1, len(lines)) if lines[i].startswith(("---", "..."))), len(lines)
+    )
+    for key in refused:
+        line = next(
+            (i + 1 for i in range(1, end) if lines[i].lstrip(" \"'").startswith(str(key))), 1
+        )
+        messages.error(
+            f"front matter key {str(key)[:40]!r} is not allowed (a page may set only "
+            + ", ".join(sorted(FRONT_MATTER_KEYS))
+            + "; MyST settings belong in conf.py)",
+            "source",
+            location=(docname, line),
+        )
+    kept = {key: value for key, value in meta.items() if key in FRONT_MATTER_KEYS}
+    dumped = yaml.safe_dump(kept, allow_unicode=True, sort_keys=False) if kept else ""
+    body = dumped.splitlines(keepends=True)
+    body += ["\n"] * max(0, end - 1 - len(body))
+    source[0] = "".join(["---\n", *body, *lines[end:]])
+
+
 def check_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    if app.env.doc2path(docname).suffix == ".md":
+        guard_front_matter(docname, source)
     guard_reads(app, docname, source)
     for line, fence in unclosed_fences(source[0]):
         messages.error(
