@@ -392,6 +392,52 @@ def test_front_matter_cannot_change_the_parser_settings(build, project, tmp_path
     assert published_pdfs(tmp_path / "out") == []
 
 
+def test_math_is_refused_and_the_page_loads_no_script(build, project, tmp_path):
+    page = project / "handouts" / "sample.md"
+    page.write_text(page.read_text() + "\nA sum {math}`x^2`.\n\n```{math}\ny = 1\n```\n")
+    app = build(project, out=tmp_path / "out")
+    assert "math is not supported" in warnings_of(app)
+    html = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
+    assert "mathjax" not in html.lower() and "x^2" in html
+
+
+OPENERS = {
+    "figure, width of the image": "```{{figure}} {secret}\n:figwidth: image\n\nA caption.\n```",
+    "image, scaled": "```{{image}} {relative}\n:scale: 50%\n```",
+    "Markdown image": "![A picture]({relative})",
+    "download": "{{download}}`a file <{relative}>`",
+}
+
+
+@pytest.mark.parametrize("kind", fast_first(OPENERS))
+def test_a_refused_file_is_never_opened(build, project, tmp_path, sentinel, kind, monkeypatch):
+    """Refused is not enough: docutils measures images while it parses, the writer measures
+    scaled ones, and the change record hashed every dependency; none may touch the file."""
+    import builtins
+    import hashlib
+
+    opened = []
+    real_open, real_read = builtins.open, Path.read_bytes
+
+    def spy_open(file, *args, **kwargs):
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    def spy_read(path):
+        opened.append(str(path))
+        return real_read(path)
+
+    monkeypatch.setattr(builtins, "open", spy_open)
+    monkeypatch.setattr(Path, "read_bytes", spy_read)
+    app, _requests = build_with_block(build, project, tmp_path, sentinel, OPENERS[kind])
+    monkeypatch.undo()
+    assert "outside the project" in warnings_of(app), warnings_of(app)
+    secret = sentinel.with_suffix(".txt")  # what build_with_block's snippets name
+    assert [p for p in opened if Path(p).name == secret.name] == []
+    digest = hashlib.sha256(secret.read_bytes()).hexdigest().encode()
+    assert all(digest not in p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())
+
+
 def test_data_fields_are_text_never_markup(build, project, tmp_path, sentinel):
     """A help line (or a fact, or a claim) is printed as written: it cannot become a directive."""
     helplines = project / "data" / "helplines.yaml"

@@ -147,6 +147,20 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         if "html" in node.get("format", "").split():
             for problem in raw_html_problems(node.astext()):
                 messages.error(problem, "source", location=node)
+    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))):
+        # Sphinx would add MathJax, a script from a CDN, to the page: the site loads nothing
+        # from elsewhere, so math is shown as its source text.
+        messages.error(
+            "math is not supported (it needs a script from the web); write it in words",
+            "source",
+            location=node,
+        )
+        text = node.astext()
+        node.replace_self(
+            nodes.literal(text, text)
+            if isinstance(node, nodes.math)
+            else nodes.literal_block(text, text)
+        )
     for node in doctree.findall(nodes.image):
         uri = node.get("uri", "")
         candidates = node.get("candidates", {}) or {}
@@ -163,6 +177,8 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             if not _inside(full, root):
                 messages.error(f"image {uri!r} is outside the project", "source", location=node)
                 _forget(env.images, path, docname)  # so the builder never copies it
+                node["uri"], node["candidates"] = "", {}  # nor the writer opens it for its size
+                node.attributes.pop("scale", None)
             elif full.suffix.lower() == ".svg" and full.is_file():
                 for problem in svg_problems(full.read_bytes()):
                     messages.error(f"image {uri!r} {problem}", "source", location=node)
@@ -172,6 +188,8 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             messages.error(
                 f"reads a file outside the project: {path}", "source", location=(docname, None)
             )
+            # Nothing later may open it (the change record hashes every dependency).
+            env.dependencies[docname].discard(dependency)
     for target, (docnames, _) in list(env.dlfiles.items()):
         if docname in docnames and not _inside(Path(app.srcdir, target), root):
             messages.error(
@@ -424,9 +442,7 @@ def guard_front_matter(docname: str, source: list[str]) -> None:
     if not refused:
         return
     lines = text.splitlines(keepends=True)
-    end = next(
-        (i for i in range(1, len(lines)) if lines[i].startswith(("---", "..."))), len(lines)
-    )
+    end = next((i for i in range(1, len(lines)) if lines[i].startswith(("---", "..."))), len(lines))
     for key in refused:
         line = next(
             (i + 1 for i in range(1, end) if lines[i].lstrip(" \"'").startswith(str(key))), 1
@@ -511,6 +527,22 @@ def _file_outside(directive, value: str, relative_to_srcdir: bool) -> bool:
 def _guarded(base: type, reads_argument: bool) -> type:
     class Guarded(base):  # type: ignore[misc, valid-type]
         def run(self):
+            if self.name.lower() in _IMAGE_NAMES:
+                # docutils opens the image while it parses (:figwidth: image, :scale:)
+                argument = "".join(part.strip() for part in (self.arguments or [""])[0].split())
+                if argument.startswith("/"):  # docutils measures it at the machine's root
+                    return _refusal(
+                        self,
+                        f"{self.name}: the image is outside the project: {argument[:80]} "
+                        "(a path from the root: give it relative to the page)",
+                    )
+                if not urlsplit(argument).scheme and _file_outside(
+                    self, argument, relative_to_srcdir=True
+                ):
+                    return _refusal(
+                        self, f"{self.name}: the image is outside the project: {argument[:80]}"
+                    )
+                return super().run()
             if "url" in self.options:
                 return _refusal(self, f"{self.name}: :url: would fetch; builds never fetch")
             value = self.options.get("file")
@@ -531,17 +563,24 @@ def _guarded(base: type, reads_argument: bool) -> type:
     return Guarded
 
 
+_IMAGE_NAMES = _docutils_aliases("image", "figure")
+
+
 def setup_directive_guards(app: Sphinx) -> None:
+    from docutils.parsers.rst.directives.images import Image
     from docutils.parsers.rst.directives.misc import Raw
     from docutils.parsers.rst.directives.tables import CSVTable
     from sphinx.directives.code import LiteralInclude
     from sphinx.directives.other import Include
+    from sphinx.directives.patches import Figure
 
     for canonical, base, reads in (
         ("raw", Raw, False),
         ("csv-table", CSVTable, False),
         ("include", Include, True),
         ("literalinclude", LiteralInclude, True),
+        ("image", Image, False),
+        ("figure", Figure, False),
     ):
         guarded = _guarded(base, reads)
         for name in sorted(_docutils_aliases(canonical)):  # every language's name for it
