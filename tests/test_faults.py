@@ -330,6 +330,9 @@ def test_bad_input_never_ends_in_a_traceback(project, tmp_path):
         ("encoding", "index.md:"),
         ("NUL", "contains a control character (U+0000)"),
         ("link out", "outside the project"),
+        ("data link out", "data/refs.bib: a link to"),
+        ("link loop", "a folder that holds the link"),
+        ("docutils.conf", "docutils settings belong in conf.py"),
     ],
 )
 def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, fault, expected):
@@ -345,6 +348,15 @@ def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, faul
         (outside / "page.md").write_text("# Outside\n\nSECRET-SENTINEL\n")
         (project / "docs-outside").symlink_to(outside, target_is_directory=True)
         (project / "leak.md").symlink_to(outside / "page.md")
+    if fault == "data link out":
+        outside = tmp_path / "elsewhere.bib"
+        outside.write_text((project / "data" / "refs.bib").read_text() + "\n% SECRET-SENTINEL\n")
+        (project / "data" / "refs.bib").unlink()
+        (project / "data" / "refs.bib").symlink_to(outside)
+    if fault == "link loop":
+        (project / "handouts" / "up").symlink_to("..", target_is_directory=True)
+    if fault == "docutils.conf":
+        (project / "docutils.conf").write_text("[general]\nreport_level: 5\n")
     if fault == "NUL":
         page = project / "index.md"
         page.write_bytes(page.read_bytes() + b"\nA hidden\x00 byte.\n")

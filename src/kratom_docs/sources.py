@@ -591,6 +591,39 @@ def setup_directive_guards(app: Sphinx) -> None:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+#: Folders of the project that hold no input: the tools' own environments and outputs.
+_NOT_INPUT = frozenset({".git", ".venv", "_build", "node_modules", "__pycache__"})
+
+
+def link_problems(root: Path, *outputs: Path) -> list[str]:
+    """Every link (symbolic link) in the project that leads outside it, or to a folder that
+    holds the link (a loop): Sphinx would read the pages and data files behind it as the
+    project's own. The scan never follows a linked folder."""
+    problems = []
+    real_root = root.resolve()
+    skipped = {path.resolve() for path in outputs}
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        dirs[:] = [d for d in dirs if d not in _NOT_INPUT and (here / d).resolve() not in skipped]
+        for name in [*dirs, *names]:
+            entry = here / name
+            if not entry.is_symlink():
+                continue
+            try:
+                target = entry.resolve(strict=True)
+            except (OSError, RuntimeError):  # a loop of links, or a link to nothing
+                problems.append(f"{entry}: a link that leads nowhere (or in a loop)")
+                continue
+            if not _inside(entry, real_root):
+                problems.append(f"{entry}: a link to {target}, outside the project")
+            elif target.is_dir() and here.resolve().is_relative_to(target):
+                problems.append(
+                    f"{entry}: a link to {target}, a folder that holds the link (Sphinx would "
+                    "read the same pages again and again)"
+                )
+    return problems
+
+
 def check_inputs(app: Sphinx, config) -> None:
     """config-inited: what Sphinx would otherwise stop on with a traceback, said plainly: a
     language Babel does not know, and a source file that is not UTF-8 text."""
@@ -607,22 +640,17 @@ def check_inputs(app: Sphinx, config) -> None:
         )
     srcdir = Path(app.srcdir)
     skip = Matcher([*config.exclude_patterns, "_build", ".venv", "**/.*"])
-    root = Path(app.confdir).resolve()
+    problems += link_problems(Path(app.confdir), Path(app.outdir), Path(app.doctreedir))
+    for folder in {Path(app.confdir), srcdir}:
+        if (folder / "docutils.conf").exists():
+            problems.append(
+                f"{folder / 'docutils.conf'}: docutils settings belong in conf.py (this file "
+                "could hide errors, for example with report_level)"
+            )
     files = []
     for folder, dirs, names in os.walk(srcdir, followlinks=False):
         here = Path(folder)
         dirs[:] = [d for d in dirs if not skip((here / d).relative_to(srcdir).as_posix())]
-        for name in [*dirs, *names]:
-            entry = here / name
-            try:
-                leads_out = entry.is_symlink() and not _inside(entry, root)
-            except (OSError, RuntimeError):  # a loop of links
-                leads_out = True
-            if leads_out:
-                # Sphinx would read the pages a link leads to as pages of the site.
-                problems.append(
-                    f"{entry}: a link to {os.path.realpath(entry)}, outside the project"
-                )
         files += [here / name for name in names]
     for path in sorted(files):
         relative = path.relative_to(srcdir).as_posix()
