@@ -604,7 +604,13 @@ def link_problems(root: Path, *outputs: Path) -> list[str]:
     skipped = {path.resolve() for path in outputs}
     for folder, dirs, names in os.walk(root, followlinks=False):
         here = Path(folder)
-        dirs[:] = [d for d in dirs if d not in _NOT_INPUT and (here / d).resolve() not in skipped]
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in _NOT_INPUT
+            and (here / d).resolve() not in skipped
+            and not (here / d / "pyvenv.cfg").exists()  # a virtual environment, by any name
+        ]
         for name in [*dirs, *names]:
             entry = here / name
             if not entry.is_symlink():
