@@ -60,6 +60,7 @@ def png(width: int, height: int) -> bytes:
         ('[clinic]\nname = "A"\n', "[clinic] phone: required field is missing"),
         (BASE + 'fax = "2"\n', "[clinic] unknown key 'fax'"),
         ('[clinic]\nname = "A\nphone = "1"\n', "malformed TOML: "),
+        ("x = " + "[" * 3000 + "]" * 3000 + "\n", "malformed TOML: lists or tables nested too"),
         (BASE + 'website = "http://a.example.org"\n', "[clinic] website: must start with https://"),
         (BASE + 'website = "https://"\n', "[clinic] website: 'https://' is not a web address"),
         (

@@ -281,6 +281,11 @@ BAD_DATA = {
         lambda t: t.replace("2026-11-26", "2025-01-01"),
         "helplines.yaml:1: WARNING: help line 'emergency' was last checked 2025-01-01",
     ),
+    "nested too deeply": (
+        "data/claims.yaml",
+        lambda t: t + "- deep: " + "[" * 5000 + "]" * 5000 + "\n",
+        "claims.yaml: invalid YAML: lists or mappings nested too deeply",
+    ),
     "huge data file": (
         "data/claims.yaml",
         lambda t: t + "#" + "x" * (5 * 1024 * 1024) + "\n",

@@ -171,6 +171,8 @@ def _read(path: Path) -> tuple[dict | None, list[str]]:
         return tomllib.loads(text), []
     except tomllib.TOMLDecodeError as exc:
         return None, [f"malformed TOML: {exc}"]
+    except RecursionError:
+        return None, ["malformed TOML: lists or tables nested too deeply"]
 
 
 def load(path: Path) -> tuple[Clinic | None, list[str]]:

@@ -142,6 +142,8 @@ def load_yaml(path: Path) -> Any:
         raise DataError(f"{where}: invalid YAML: {detail}") from None
     except yaml.YAMLError as exc:
         raise DataError(f"{path}: invalid YAML: {exc}") from None
+    except RecursionError:
+        raise DataError(f"{path}: invalid YAML: lists or mappings nested too deeply") from None
 
 
 def items_with_lines(path: Path) -> list[tuple[dict, int]]:
