@@ -175,6 +175,9 @@ SVGS = {
         for i in range(12)
     )
     + '</defs><use href="#m"/></svg>',
+    "stylesheet instruction": '<?xml version="1.0"?><?xml-stylesheet href="http://x.example/a.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+    "image-set": '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:image-set(\'http://x.example/p.png\' 1x)"/></svg>',
+    "set a link": '<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"><set attributeName="href" to="http://x.example/"/></a></svg>',
     "too much text": '<svg xmlns="http://www.w3.org/2000/svg"><text>'
     + "Hill Clinic " * 40000
     + "</text></svg>",

@@ -23,7 +23,12 @@ MAX_TEXT = 4000
 MAX_USES = 200
 #: Print size of the logo box (2 x 0.75 in) at 300 pixels per inch.
 PRINT_BOX = (600, 225)
-_EXTERNAL_CSS = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import|@font-face|expression\(", re.I)
+_EXTERNAL_CSS = re.compile(
+    r"url\(\s*['\"]?\s*(?!#)|image-set\(|@import|@font-face|expression\(", re.I
+)
+#: A processing instruction other than the XML declaration (``<?xml-stylesheet href=...?>``
+#: makes a browser load a stylesheet when the SVG is opened on its own).
+_PROCESSING = re.compile(rb"<\?(?!xml[\s?])", re.I)
 _FORBIDDEN = {
     "script",
     "foreignObject",
@@ -89,6 +94,8 @@ def svg_problems(data: bytes) -> list[str]:
     if _local(root.tag) != (SVG_NS, "svg"):
         return ["is not an SVG image (its root element is not <svg>)"]
     problems: list[str] = []
+    if _PROCESSING.search(data):
+        problems.append("has a processing instruction (<?...?>), which is not allowed")
     count = 0
     # Depth first, without recursion (a deeply nested file must not crash the check), and
     # every element is looked at: one too deep is a problem, never skipped.
@@ -106,6 +113,10 @@ def svg_problems(data: bytes) -> list[str]:
         _ns, local = _local(element.tag)
         if local in _FORBIDDEN:
             problems.append(f"contains <{local}>, which is not allowed in a printed image")
+        if local in ("set", "animate") and element.get("attributeName", "").lower().endswith(
+            "href"
+        ):
+            problems.append(f"<{local}> changes a link, which is not allowed")
         for name, value in element.attrib.items():
             _attr_ns, attr = _local(name)
             if attr.lower().startswith("on"):
