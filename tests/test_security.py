@@ -392,6 +392,38 @@ def test_front_matter_cannot_change_the_parser_settings(build, project, tmp_path
     assert published_pdfs(tmp_path / "out") == []
 
 
+INCLUDED_SETTINGS = {
+    "rST include with a MyST parser": (
+        "```{{eval-rst}}\n.. include:: part.md\n   :parser: myst_parser.sphinx_\n```",
+        ":parser: is not allowed",
+    ),
+    "MyST include of a page with settings": ("```{{include}} part.md\n```", "front matter key"),
+    "meta tags from rST": (
+        "```{{eval-rst}}\n.. meta::\n   :http-equiv=refresh: 0; url={url}m\n```",
+        "writes <meta> tags",
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", fast_first(INCLUDED_SETTINGS))
+def test_included_text_cannot_change_the_parser_settings(build, project, tmp_path, sentinel, kind):
+    (project / "handouts" / "part.md").write_text(
+        "---\nmyst:\n  enable_extensions: [substitution]\n  html_meta:\n"
+        '    "http-equiv=refresh": "0; url=http://127.0.0.1:1/r"\n---\n\n'
+        "{{ lipsum.__globals__['__builtins__']['open']('"
+        + str(sentinel.with_suffix(".txt"))
+        + "').read() }} {{ 6 * 7 }}\n"
+    )
+    snippet, expected = INCLUDED_SETTINGS[kind]
+    app, requests = build_with_block(
+        build, project, tmp_path, sentinel, snippet, exclude_patterns=["handouts/part.md"]
+    )
+    assert requests == []
+    assert expected in warnings_of(app), warnings_of(app)
+    html = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
+    assert "refresh" not in html and "42" not in html
+
+
 def test_math_is_refused_and_the_page_loads_no_script(build, project, tmp_path):
     page = project / "handouts" / "sample.md"
     page.write_text(page.read_text() + "\nA sum {math}`x^2`.\n\n```{math}\ny = 1\n```\n")

@@ -370,6 +370,7 @@ def guard_reads(app: Sphinx, docname: str, source: list[str]) -> None:
 def guard_included(app: Sphinx, relative: Path, parent: str, content: list[str]) -> None:
     """include-read: the same for the text an ``include`` brings into a page."""
     path = Path(app.srcdir, relative)
+    guard_front_matter(str(path), content, included=True)  # a :parser: reads it as MyST
     _guard(app, path.parent, str(path), content, included=True)
 
 
@@ -425,9 +426,10 @@ FRONT_MATTER_KEYS = frozenset(
 )
 
 
-def guard_front_matter(docname: str, source: list[str]) -> None:
-    """source-read: refuse front matter keys outside :data:`FRONT_MATTER_KEYS` and take them
-    out of the text MyST parses (the lines of the page below keep their numbers)."""
+def guard_front_matter(docname: str, source: list[str], included: bool = False) -> None:
+    """source-read and include-read: refuse front matter keys outside
+    :data:`FRONT_MATTER_KEYS` and take them out of the text MyST parses (the lines below keep
+    their numbers). ``docname`` is the path of the file when it is ``included``."""
     import yaml
     from myst_parser.config.main import TopmatterReadError, read_topmatter
 
@@ -452,7 +454,7 @@ def guard_front_matter(docname: str, source: list[str]) -> None:
             + ", ".join(sorted(FRONT_MATTER_KEYS))
             + "; MyST settings belong in conf.py)",
             "source",
-            location=(docname, line),
+            location=f"{docname}:{line}" if included else (docname, line),
         )
     kept = {key: value for key, value in meta.items() if key in FRONT_MATTER_KEYS}
     dumped = yaml.safe_dump(kept, allow_unicode=True, sort_keys=False) if kept else ""
@@ -527,6 +529,14 @@ def _file_outside(directive, value: str, relative_to_srcdir: bool) -> bool:
 def _guarded(base: type, reads_argument: bool) -> type:
     class Guarded(base):  # type: ignore[misc, valid-type]
         def run(self):
+            if self.name.lower() in _REFUSED_NAMES:
+                return _refusal(self, f"{self.name}: {_REFUSED_NAMES[self.name.lower()]}")
+            if "parser" in self.options:
+                return _refusal(
+                    self,
+                    f"{self.name}: :parser: is not allowed (the included file would be read "
+                    "with settings of its own); include Markdown from a Markdown page",
+                )
             if self.name.lower() in _IMAGE_NAMES:
                 # docutils opens the image while it parses (:figwidth: image, :scale:)
                 argument = "".join(part.strip() for part in (self.arguments or [""])[0].split())
@@ -564,6 +574,11 @@ def _guarded(base: type, reads_argument: bool) -> type:
 
 
 _IMAGE_NAMES = _docutils_aliases("image", "figure")
+#: Directives refused wherever they appear, with the reason.
+_REFUSED_NAMES = {
+    name: "writes <meta> tags into the page (a redirect, a policy); the site sets its own"
+    for name in _docutils_aliases("meta")
+}
 
 
 def setup_directive_guards(app: Sphinx) -> None:
@@ -572,7 +587,7 @@ def setup_directive_guards(app: Sphinx) -> None:
     from docutils.parsers.rst.directives.tables import CSVTable
     from sphinx.directives.code import LiteralInclude
     from sphinx.directives.other import Include
-    from sphinx.directives.patches import Figure
+    from sphinx.directives.patches import Figure, Meta
 
     for canonical, base, reads in (
         ("raw", Raw, False),
@@ -581,6 +596,7 @@ def setup_directive_guards(app: Sphinx) -> None:
         ("literalinclude", LiteralInclude, True),
         ("image", Image, False),
         ("figure", Figure, False),
+        ("meta", Meta, False),
     ):
         guarded = _guarded(base, reads)
         for name in sorted(_docutils_aliases(canonical)):  # every language's name for it
