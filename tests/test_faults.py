@@ -337,6 +337,7 @@ def test_bad_input_never_ends_in_a_traceback(project, tmp_path):
         ("link out", "outside the project"),
         ("data link out", "data/refs.bib: a link to"),
         ("link loop", "a folder that holds the link"),
+        ("link in a tool folder", "node_modules/leak.md: a link to"),
         ("docutils.conf", "docutils settings belong in conf.py"),
     ],
 )
@@ -358,6 +359,11 @@ def test_what_sphinx_would_crash_on_is_one_plain_message(project, tmp_path, faul
         outside.write_text((project / "data" / "refs.bib").read_text() + "\n% SECRET-SENTINEL\n")
         (project / "data" / "refs.bib").unlink()
         (project / "data" / "refs.bib").symlink_to(outside)
+    if fault == "link in a tool folder":
+        outside = tmp_path / "elsewhere.md"
+        outside.write_text("# Outside\n\nSECRET-SENTINEL\n")
+        (project / "handouts" / "node_modules").mkdir()
+        (project / "handouts" / "node_modules" / "leak.md").symlink_to(outside)
     if fault == "link loop":
         (project / "handouts" / "up").symlink_to("..", target_is_directory=True)
     if fault == "docutils.conf":

@@ -620,12 +620,14 @@ def link_problems(root: Path, *outputs: Path) -> list[str]:
     skipped = {path.resolve() for path in outputs}
     for folder, dirs, names in os.walk(root, followlinks=False):
         here = Path(folder)
+        # Only the project's own tool folders are passed over, at its top: Sphinx reads any
+        # folder deeper down (a node_modules or .git inside docs/ is pages to it).
+        top = here == root
         dirs[:] = [
             d
             for d in dirs
-            if d not in _NOT_INPUT
-            and (here / d).resolve() not in skipped
-            and not (here / d / "pyvenv.cfg").exists()  # a virtual environment, by any name
+            if (here / d).resolve() not in skipped
+            and not (top and (d in _NOT_INPUT or (here / d / "pyvenv.cfg").exists()))
         ]
         for name in [*dirs, *names]:
             entry = here / name
