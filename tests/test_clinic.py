@@ -178,6 +178,9 @@ SVGS = {
     "stylesheet instruction": '<?xml version="1.0"?><?xml-stylesheet href="http://x.example/a.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
     "image-set": '<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:image-set(\'http://x.example/p.png\' 1x)"/></svg>',
     "set a link": '<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"><set attributeName="href" to="http://x.example/"/></a></svg>',
+    "import after an element": '<svg xmlns="http://www.w3.org/2000/svg"><style><g/>@import url(http://x.example/a.css)</style></svg>',
+    "HTML image": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:html="http://www.w3.org/1999/xhtml"><html:img src="http://x.example/p.png"/></svg>',
+    "HTML link": '<svg xmlns="http://www.w3.org/2000/svg" xmlns:html="http://www.w3.org/1999/xhtml"><html:link imagesrcset="http://x.example/p.png"/></svg>',
     "too much text": '<svg xmlns="http://www.w3.org/2000/svg"><text>'
     + "Hill Clinic " * 40000
     + "</text></svg>",

@@ -26,6 +26,21 @@ PRINT_BOX = (600, 225)
 _EXTERNAL_CSS = re.compile(
     r"url\(\s*['\"]?\s*(?!#)|image-set\(|@import|@font-face|expression\(", re.I
 )
+#: Attributes that load a file in HTML (an SVG opened by a browser may carry HTML elements).
+_LOADING_ATTRIBUTES = frozenset(
+    {"src", "srcset", "imagesrcset", "data", "poster", "action", "formaction", "background"}
+)
+#: Namespaces of drawing programs' own data (removed from logos, harmless in figures).
+_EDITOR_NS = frozenset(
+    {
+        "http://www.inkscape.org/namespaces/inkscape",
+        "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+        "http://purl.org/dc/elements/1.1/",
+        "http://creativecommons.org/ns#",
+        "http://www.w3.org/1999/xlink",
+    }
+)
 #: A processing instruction other than the XML declaration (``<?xml-stylesheet href=...?>``
 #: makes a browser load a stylesheet when the SVG is opened on its own).
 _PROCESSING = re.compile(rb"<\?(?!xml[\s?])", re.I)
@@ -123,10 +138,14 @@ def svg_problems(data: bytes) -> list[str]:
                 problems.append(f"has a script attribute {attr!r}")
             if attr == "href" and not value.strip().startswith("#"):
                 problems.append(f"refers to something outside itself: {value[:80]!r}")
+            if attr.lower() in _LOADING_ATTRIBUTES and value.strip():
+                problems.append(f"has a {attr!r} attribute, which loads something: {value[:80]!r}")
             if _EXTERNAL_CSS.search(css_unescape(value)):
                 problems.append(f"its {attr!r} attribute loads something: {value[:80]!r}")
-        if local == "style" and _EXTERNAL_CSS.search(css_unescape(element.text or "")):
+        if local == "style" and _EXTERNAL_CSS.search(css_unescape("".join(element.itertext()))):
             problems.append("its stylesheet loads something from outside")
+        if _ns and _ns != SVG_NS and _ns not in _EDITOR_NS:
+            problems.append(f"contains <{local}> from another language ({_ns[:60]})")
         stack.extend((child, depth + 1) for child in reversed(list(element)))
     if count > MAX_ELEMENTS:
         problems.append(f"has more than {MAX_ELEMENTS} elements")
