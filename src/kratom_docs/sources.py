@@ -161,6 +161,7 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             if isinstance(node, nodes.math)
             else nodes.literal_block(text, text)
         )
+    refused_images: set[str] = set()
     for node in doctree.findall(nodes.image):
         uri = node.get("uri", "")
         candidates = node.get("candidates", {}) or {}
@@ -176,18 +177,27 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             full = Path(app.srcdir, path)
             if not _inside(full, root):
                 messages.error(f"image {uri!r} is outside the project", "source", location=node)
+                refused_images.add(os.fspath(path))
                 _forget(env.images, path, docname)  # so the builder never copies it
                 node["uri"], node["candidates"] = "", {}  # nor the writer opens it for its size
                 node.attributes.pop("scale", None)
             elif full.suffix.lower() == ".svg" and full.is_file():
                 for problem in svg_problems(full.read_bytes()):
                     messages.error(f"image {uri!r} {problem}", "source", location=node)
+    from sphinx import addnodes
+
+    downloads = {}  # the file each download link names -> the link (for its line)
+    for node in doctree.findall(addnodes.download_reference):
+        downloads.setdefault(os.fspath(env.relfn2path(node.get("reftarget", ""), docname)[0]), node)
     for dependency in sorted(env.dependencies.get(docname, ())):
         path = Path(app.srcdir, dependency) if not os.path.isabs(dependency) else Path(dependency)
         if not _inside(path, root):
-            messages.error(
-                f"reads a file outside the project: {path}", "source", location=(docname, None)
-            )
+            if os.fspath(dependency) not in downloads.keys() | refused_images:
+                messages.error(
+                    f"reads a file outside the project: {path}",
+                    "source",
+                    location=(docname, None),
+                )
             # Nothing later may open it (the change record hashes every dependency).
             env.dependencies[docname].discard(dependency)
     for target, (docnames, _) in list(env.dlfiles.items()):
@@ -195,9 +205,17 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             messages.error(
                 f"offers a download from outside the project: {target}",
                 "source",
-                location=(docname, None),
+                location=(docname, _line(downloads.get(os.fspath(target)))),
             )
             _forget(env.dlfiles, target, docname)
+
+
+def _line(node: nodes.Node | None) -> int | None:
+    """The line of a node, or of the nearest element around it that has one (a role's node
+    often has none)."""
+    while node is not None and getattr(node, "line", None) is None:
+        node = node.parent
+    return getattr(node, "line", None)
 
 
 def _forget(files: dict, key, docname: str) -> None:
