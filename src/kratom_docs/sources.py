@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx import addnodes
 
 from . import messages
 from .logo import css_unescape, svg_problems
@@ -184,8 +186,6 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             elif full.suffix.lower() == ".svg" and full.is_file():
                 for problem in svg_problems(full.read_bytes()):
                     messages.error(f"image {uri!r} {problem}", "source", location=node)
-    from sphinx import addnodes
-
     downloads = {}  # the file each download link names -> the link (for its line)
     for node in doctree.findall(addnodes.download_reference):
         downloads.setdefault(os.fspath(env.relfn2path(node.get("reftarget", ""), docname)[0]), node)
@@ -545,32 +545,17 @@ def _file_outside(directive, value: str, relative_to_srcdir: bool) -> bool:
 
 
 def _guarded(base: type, reads_argument: bool) -> type:
+    """A directive that reads a file or fetches (raw, csv-table, include, literalinclude),
+    checked just before it would."""
+
     class Guarded(base):  # type: ignore[misc, valid-type]
         def run(self):
-            if self.name.lower() in _REFUSED_NAMES:
-                return _refusal(self, f"{self.name}: {_REFUSED_NAMES[self.name.lower()]}")
             if "parser" in self.options:
                 return _refusal(
                     self,
                     f"{self.name}: :parser: is not allowed (the included file would be read "
                     "with settings of its own); include Markdown from a Markdown page",
                 )
-            if self.name.lower() in _IMAGE_NAMES:
-                # docutils opens the image while it parses (:figwidth: image, :scale:)
-                argument = "".join(part.strip() for part in (self.arguments or [""])[0].split())
-                if argument.startswith("/"):  # docutils measures it at the machine's root
-                    return _refusal(
-                        self,
-                        f"{self.name}: the image is outside the project: {argument[:80]} "
-                        "(a path from the root: give it relative to the page)",
-                    )
-                if not urlsplit(argument).scheme and _file_outside(
-                    self, argument, relative_to_srcdir=True
-                ):
-                    return _refusal(
-                        self, f"{self.name}: the image is outside the project: {argument[:80]}"
-                    )
-                return super().run()
             if "url" in self.options:
                 return _refusal(self, f"{self.name}: :url: would fetch; builds never fetch")
             value = self.options.get("file")
@@ -591,12 +576,42 @@ def _guarded(base: type, reads_argument: bool) -> type:
     return Guarded
 
 
-_IMAGE_NAMES = _docutils_aliases("image", "figure")
-#: Directives refused wherever they appear, with the reason.
-_REFUSED_NAMES = {
-    name: "writes <meta> tags into the page (a redirect, a policy); the site sets its own"
-    for name in _docutils_aliases("meta")
-}
+def _guarded_image(base: type) -> type:
+    """image and figure: docutils opens the image while it parses (``:figwidth: image``,
+    ``:scale:``), so a path outside the project is refused before that."""
+
+    class GuardedImage(base):  # type: ignore[misc, valid-type]
+        def run(self):
+            argument = "".join(part.strip() for part in (self.arguments or [""])[0].split())
+            outside = argument.startswith("/") or (  # docutils measures it at the root
+                not urlsplit(argument).scheme
+                and _file_outside(self, argument, relative_to_srcdir=True)
+            )
+            if outside:
+                hint = " (a path from the root: give it relative to the page)"
+                return _refusal(
+                    self,
+                    f"{self.name}: the image is outside the project: {argument[:80]}"
+                    + (hint if argument.startswith("/") else ""),
+                )
+            return super().run()
+
+    GuardedImage.__name__ = GuardedImage.__qualname__ = f"Guarded{base.__name__}"
+    return GuardedImage
+
+
+class RefusedMeta(Directive):
+    """rST's ``meta``: it writes ``<meta>`` tags (a redirect, a policy); the site sets its own."""
+
+    has_content = True
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = None  # any option: it is refused whatever it says
+
+    def run(self) -> list[nodes.Node]:
+        return _refusal(
+            self, f"{self.name}: writes <meta> tags into the page; the site sets its own"
+        )
 
 
 def setup_directive_guards(app: Sphinx) -> None:
@@ -605,18 +620,17 @@ def setup_directive_guards(app: Sphinx) -> None:
     from docutils.parsers.rst.directives.tables import CSVTable
     from sphinx.directives.code import LiteralInclude
     from sphinx.directives.other import Include
-    from sphinx.directives.patches import Figure, Meta
+    from sphinx.directives.patches import Figure
 
-    for canonical, base, reads in (
-        ("raw", Raw, False),
-        ("csv-table", CSVTable, False),
-        ("include", Include, True),
-        ("literalinclude", LiteralInclude, True),
-        ("image", Image, False),
-        ("figure", Figure, False),
-        ("meta", Meta, False),
+    for canonical, guarded in (
+        ("raw", _guarded(Raw, False)),
+        ("csv-table", _guarded(CSVTable, False)),
+        ("include", _guarded(Include, True)),
+        ("literalinclude", _guarded(LiteralInclude, True)),
+        ("image", _guarded_image(Image)),
+        ("figure", _guarded_image(Figure)),
+        ("meta", RefusedMeta),
     ):
-        guarded = _guarded(base, reads)
         for name in sorted(_docutils_aliases(canonical)):  # every language's name for it
             app.add_directive(name, guarded, override=True)
     _guard_myst_include()
