@@ -154,6 +154,8 @@ SOURCE_FAULTS = {
     "css image-set": "<span style=\"background:image-set('{url}x.png' 1x)\">x</span>",
     "unclosed img in raw": '```{{raw}} html\n<span>x</span><img src="{url}x.png"\n```',
     "data image": "![A pixel](data:image/png;base64,iVBORw0KGgo=)",
+    "script link behind a tab": '<a href="java&#x09;script:alert(1)">x</a>',
+    "script link behind a line break": '<a href="java&NewLine;script:alert(1)">x</a>',
 }
 
 
@@ -423,6 +425,49 @@ def test_included_text_cannot_change_the_parser_settings(build, project, tmp_pat
     assert expected in warnings_of(app), warnings_of(app)
     html = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
     assert "refresh" not in html and "42" not in html
+
+
+PAGE_SETTINGS = {
+    "rST field list at the top": (
+        "```{{eval-rst}}\n:og:image: {url}x.png\n:github_url: {url}gh\n```\n\n# Title",
+        "page metadata 'og:image' is not allowed",
+        ("og:image", "/gh"),
+    ),
+    "script link in a table of contents": (
+        "# Title\n\n```{{toctree}}\nClick <javascript://%0Aalert(1)>\n```",
+        "a table of contents links to",
+        ("javascript:",),
+    ),
+    "outside link in a table of contents": (
+        "# Title\n\n```{{toctree}}\nElsewhere <{url}t>\n```",
+        "a table of contents links to",
+        ("127.0.0.1",),
+    ),
+    "link without a scheme": (
+        "# Title\n\n```{{eval-rst}}\n`x <//127.0.0.1:1/p>`_\n```",
+        "docs.md:4: WARNING: external link: domain not on the allow-list "
+        "(link_allowed_domains): 127.0.0.1",
+        (),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", fast_first(PAGE_SETTINGS))
+def test_pages_cannot_add_metadata_or_links_the_policy_does_not_see(
+    build, project, tmp_path, sentinel, kind
+):
+    snippet, expected, absent = PAGE_SETTINGS[kind]
+    page = project / "docs.md"
+    with loopback() as (base, requests):
+        page.write_text(snippet.format(url=base) + "\n\nText.\n")
+        index = project / "index.md"
+        index.write_text(index.read_text() + "\n```{toctree}\n:hidden:\ndocs\n```\n")
+        app = build(project, out=tmp_path / "out", link_allowed_domains=["example.org"])
+    assert requests == []
+    assert expected in warnings_of(app), warnings_of(app)
+    for name in ("docs.html", "index.html"):
+        html = (tmp_path / "out" / "html" / name).read_text()
+        assert [a for a in absent if a in html] == [], name
 
 
 def test_math_is_refused_and_the_page_loads_no_script(build, project, tmp_path):

@@ -67,7 +67,9 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         return
     for ref in doctree.findall(nodes.reference):
         uri = ref.get("refuri", "")
-        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", uri):
+        if uri.startswith("//"):
+            uri = "https:" + uri  # protocol-relative: another host all the same
+        elif not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", uri):
             continue  # internal
         for problem in url_problems(uri, *policy):
             messages.warn(f"external link: {problem}", "link", location=ref)

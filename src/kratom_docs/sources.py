@@ -80,6 +80,15 @@ _CSS_LOADS = re.compile(r"url\s*\(|@import|expression\s*\(|behavior\s*:", re.I)
 _UNSAFE_HREF = re.compile(r"^\s*(javascript|data|file|vbscript):", re.I)
 
 
+def _as_browsers_read(url: str) -> str:
+    """A URL as a browser reads it: tabs and line breaks anywhere removed, and spaces and
+    control characters at either end stripped (``java&#x09;script:`` is ``javascript:``)."""
+    return re.sub(r"[\t\n\r]", "", url).strip(_C0_AND_SPACE)
+
+
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+
+
 class _RawHTMLCheck(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -104,8 +113,11 @@ class _RawHTMLCheck(HTMLParser):
                 self.problems.append(
                     'raw HTML rel="attachment" would attach a file to the PDF; not allowed'
                 )
-            elif name in ("href", "xlink:href") and _UNSAFE_HREF.match(value):
-                self.problems.append(f"raw HTML link to {value.split(':')[0]}: is not allowed")
+            elif name in ("href", "xlink:href", "action", "formaction") and _UNSAFE_HREF.match(
+                _as_browsers_read(value)
+            ):
+                scheme = _as_browsers_read(value).split(":")[0]
+                self.problems.append(f"raw HTML link to {scheme}: is not allowed")
 
     handle_startendtag = handle_starttag
 
@@ -163,6 +175,18 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             if isinstance(node, nodes.math)
             else nodes.literal_block(text, text)
         )
+    metadata = env.metadata.get(docname, {})
+    for key in [k for k in metadata if k not in FRONT_MATTER_KEYS | _TOOL_METADATA]:
+        # An rST field list at the top of a page is page metadata too (the theme turns some
+        # keys into <meta> tags and links): only the keys a page may set.
+        messages.error(
+            f"page metadata {str(key)[:40]!r} is not allowed (a page may set only "
+            + ", ".join(sorted(FRONT_MATTER_KEYS))
+            + ")",
+            "source",
+            location=(docname, None),
+        )
+        del metadata[key]
     refused_images: set[str] = set()
     for node in doctree.findall(nodes.image):
         uri = node.get("uri", "")
@@ -208,6 +232,24 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                 location=(docname, _line(downloads.get(os.fspath(target)))),
             )
             _forget(env.dlfiles, target, docname)
+
+
+def check_toctrees(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read, before Sphinx records the tables of contents: an entry that is a URL
+    (``javascript:``, another site) is refused, so no sidebar ever links to it."""
+    for node in doctree.findall(addnodes.toctree):
+        kept = []
+        for title, ref in node["entries"]:
+            if ref != "self" and re.match(r"^\s*[a-zA-Z][a-zA-Z0-9+.-]*:|^\s*//", ref or ""):
+                messages.error(
+                    f"a table of contents links to {ref[:80]!r}; its entries must be pages of "
+                    "the site (put outside links in the text, where the link policy checks them)",
+                    "source",
+                    location=node,
+                )
+            else:
+                kept.append((title, ref))
+        node["entries"] = kept
 
 
 def _line(node: nodes.Node | None) -> int | None:
@@ -444,6 +486,10 @@ FRONT_MATTER_KEYS = frozenset(
 )
 
 
+#: Page metadata that the tools set themselves (MyST's word count and heading slugs).
+_TOOL_METADATA = frozenset({"wordcount", "myst_slugs"})
+
+
 def guard_front_matter(docname: str, source: list[str], included: bool = False) -> None:
     """source-read and include-read: refuse front matter keys outside
     :data:`FRONT_MATTER_KEYS` and take them out of the text MyST parses (the lines below keep
@@ -512,6 +558,7 @@ def setup_sources(app: Sphinx) -> None:
     app.connect("build-finished", prune_copies)
     app.connect("source-read", check_source)
     app.connect("include-read", guard_included)
+    app.connect("doctree-read", check_toctrees, priority=400)  # before the toctree collector
     app.connect("doctree-read", check_doctree, priority=700)  # after the dependency collector
     setup_directive_guards(app)
 
