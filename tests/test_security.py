@@ -470,6 +470,22 @@ def test_pages_cannot_add_metadata_or_links_the_policy_does_not_see(
         assert [a for a in absent if a in html] == [], name
 
 
+def test_the_extension_s_translated_words_are_text_in_the_page(build, project, tmp_path):
+    """A translation is input: its words go into attributes and text of every page."""
+    folder = project / "locales" / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "kratom_docs.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Review status"\nmsgstr "Estado\\" onmouseover=\\"alert(1)"\n\n'
+        'msgid "Report a problem with this page"\n'
+        'msgstr "Avisar <img src=\\"//127.0.0.1:1/p.png\\">"\n'
+    )
+    build(project, out=tmp_path / "out", language="es", locale_dirs=["locales/"])
+    html = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
+    assert "Estado&#34; onmouseover" in html or "Estado&quot; onmouseover" in html
+    assert 'onmouseover="alert' not in html and '<img src="//127' not in html
+
+
 def test_math_is_refused_and_the_page_loads_no_script(build, project, tmp_path):
     page = project / "handouts" / "sample.md"
     page.write_text(page.read_text() + "\nA sum {math}`x^2`.\n\n```{math}\ny = 1\n```\n")
