@@ -156,6 +156,7 @@ SOURCE_FAULTS = {
     "data image": "![A pixel](data:image/png;base64,iVBORw0KGgo=)",
     "script link behind a tab": '<a href="java&#x09;script:alert(1)">x</a>',
     "script link behind a line break": '<a href="java&NewLine;script:alert(1)">x</a>',
+    "script link after an abrupt comment": '<!--><a href="javascript:alert(41)">x</a>-->',
 }
 
 
@@ -442,6 +443,17 @@ PAGE_SETTINGS = {
         "# Title\n\n```{{toctree}}\nElsewhere <{url}t>\n```",
         "a table of contents links to",
         ("127.0.0.1",),
+    ),
+    "link with a backslash": (
+        "# Title\n\n```{{eval-rst}}\n`bs <\\/\\\\127.0.0.1:1/bs>`_\n```",
+        "docs.md:4: WARNING: external link: domain not on the allow-list "
+        "(link_allowed_domains): 127.0.0.1",
+        (),
+    ),
+    "raw HTML link": (
+        '# Title\n\n<a href="http://127.0.0.1:1/raw">x</a>',
+        "docs.md:3: WARNING: external link: not https: http://127.0.0.1:1/raw",
+        (),
     ),
     "link without a scheme": (
         "# Title\n\n```{{eval-rst}}\n`x <//127.0.0.1:1/p>`_\n```",

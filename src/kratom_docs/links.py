@@ -8,6 +8,7 @@ and PDFs. The policy applies when ``link_allowed_domains`` is set.
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
@@ -65,14 +66,45 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     policy = _policy(app)
     if policy is None:
         return
-    for ref in doctree.findall(nodes.reference):
-        uri = ref.get("refuri", "")
-        if uri.startswith("//"):
-            uri = "https:" + uri  # protocol-relative: another host all the same
-        elif not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", uri):
-            continue  # internal
+    links = [(ref.get("refuri", ""), ref) for ref in doctree.findall(nodes.reference)]
+    for raw in doctree.findall(nodes.raw):  # raw HTML links are links too
+        if "html" in raw.get("format", "").split():
+            links += [(href, raw) for href in _raw_hrefs(raw.astext())]
+    for uri, node in links:
+        uri = external(uri)
+        if uri is None:
+            continue  # a page or file of the site
         for problem in url_problems(uri, *policy):
-            messages.warn(f"external link: {problem}", "link", location=ref)
+            messages.warn(f"external link: {problem}", "link", location=node)
+
+
+def external(uri: str) -> str | None:
+    """The URL a browser follows for a link, if it leaves the site (else None). Browsers read
+    a backslash as a slash and ``//host`` as another host, and drop tabs and line breaks."""
+    probe = re.sub(r"[\t\n\r]", "", uri).strip().replace("\\", "/")
+    if probe.startswith("//"):
+        return "https:" + probe  # protocol-relative: another host all the same
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", probe):
+        return probe
+    return None
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [v for k, v in attrs if k in ("href", "action", "formaction") and v]
+
+    handle_startendtag = handle_starttag
+
+
+def _raw_hrefs(text: str) -> list[str]:
+    parser = _Hrefs()
+    parser.feed(text)
+    parser.close()
+    return parser.found
 
 
 _BIB_FIELD = re.compile(r"^\s*(url|doi)\s*=\s*\{(.*)\},?\s*$", re.IGNORECASE)

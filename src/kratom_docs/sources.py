@@ -13,6 +13,7 @@ well as in the PDFs:
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -125,6 +126,12 @@ class _RawHTMLCheck(HTMLParser):
 _ANY_LOADING_TAG = re.compile(r"<\s*(" + "|".join(sorted(LOADING_TAGS)) + r")\b", re.I)
 _ANY_LOADING_ATTR = re.compile(r"\b(" + "|".join(sorted(LOADING_ATTRS)) + r")\s*=", re.I)
 _STYLE_ATTR = re.compile(r"""\bstyle\s*=\s*(?:"([^"]*)"?|'([^']*)'?|([^\s>]*))""", re.I)
+#: Links that run or carry a document, and event handlers, anywhere in the text once entities
+#: are decoded and tabs and line breaks dropped (as a browser reads ``<!-->`` and the rest).
+_ANY_UNSAFE_LINK = re.compile(
+    r"\b(href|action|formaction)\s*=\s*['\"]?[\x00-\x20]*(javascript|vbscript|data|file):", re.I
+)
+_ANY_HANDLER = re.compile(r"[\s\"'/](on[a-z]+)\s*=", re.I)
 _CSS_LOADS_ANYWHERE = re.compile(r"url\s*\(|@import|image-set\s*\(|expression\s*\(", re.I)
 
 
@@ -139,6 +146,13 @@ def raw_html_problems(text: str) -> list[str]:
         problems.append(f"raw HTML <{match.group(1).lower()}> is not allowed, even in a comment")
     if match := _ANY_LOADING_ATTR.search(text):
         problems.append(f"raw HTML attribute {match.group(1).lower()}= loads a file; not allowed")
+    decoded = re.sub(r"[\t\n\r]", "", html.unescape(text))
+    if match := _ANY_UNSAFE_LINK.search(decoded):
+        problems.append(
+            f"raw HTML link to {match.group(2).lower()}: is not allowed, even in a comment"
+        )
+    if match := _ANY_HANDLER.search(decoded):
+        problems.append(f"raw HTML attribute {match.group(1).lower()}= runs a script; not allowed")
     styles = " ".join(m.group(1) or m.group(2) or m.group(3) for m in _STYLE_ATTR.finditer(text))
     if _CSS_LOADS_ANYWHERE.search(css_unescape(styles)):
         problems.append("raw HTML loads something through CSS (url(), @import, image-set())")
