@@ -163,7 +163,16 @@ def compile_own_catalog(app: Sphinx, config: Config) -> None:
             messages.error(f"{po}: cannot be compiled ({error})", "data")
             continue
         app.add_message_catalog(DOMAIN, str(target_dir))
+        app.kratom_own_catalog = po  # type: ignore[attr-defined]
         return
+
+
+def depend_on_own_catalog(app: Sphinx, doctree) -> None:
+    """doctree-read: every page shows the extension's words, so an edit to its catalog makes
+    every page be read and written again (not only pages that changed themselves)."""
+    po = getattr(app, "kratom_own_catalog", None)
+    if po is not None:
+        app.env.note_dependency(str(po))
 
 
 def write_own_template(app: Sphinx, exception: Exception | None) -> None:
@@ -236,6 +245,7 @@ def setup_translation(app: Sphinx) -> None:
     app.connect("doctree-read", take_description, priority=400)
     app.connect("build-finished", write_own_template)
     app.connect("config-inited", compile_own_catalog, priority=20)
+    app.connect("doctree-read", depend_on_own_catalog, priority=600)
     app.connect("doctree-read", check, priority=650)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
