@@ -171,6 +171,9 @@ def test_sources_that_load_from_elsewhere_fail_with_file_and_line(build, project
     assert "handouts/sample.md:" in warnings_of(app)
     assert "[kratom.source]" in warnings_of(app) or "image" in warnings_of(app)
     assert published_pdfs(tmp_path / "out") == []
+    # not even the failed build's page carries what was refused
+    html = (tmp_path / "out" / "html" / "handouts" / "sample.html").read_text()
+    assert base not in html and "javascript:" not in html
 
 
 def test_an_include_from_outside_the_project_is_an_error(build, project, tmp_path, sentinel):

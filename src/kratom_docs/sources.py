@@ -171,10 +171,6 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     root = Path(app.confdir)
-    for node in doctree.findall(nodes.raw):
-        if "html" in node.get("format", "").split():
-            for problem in raw_html_problems(node.astext()):
-                messages.error(problem, "source", location=node)
     for node in list(doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block)))):
         # Sphinx would add MathJax, a script from a CDN, to the page: the site loads nothing
         # from elsewhere, so math is shown as its source text.
@@ -202,7 +198,7 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         )
         del metadata[key]
     refused_images: set[str] = set()
-    for node in doctree.findall(nodes.image):
+    for node in list(doctree.findall(nodes.image)):
         uri = node.get("uri", "")
         candidates = node.get("candidates", {}) or {}
         if urlsplit(uri).scheme or uri.startswith("//"):
@@ -212,6 +208,7 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                 "source",
                 location=node,
             )
+            node.parent.remove(node)  # not even a failed build's page shows it
             continue
         for path in candidates.values():
             full = Path(app.srcdir, path)
@@ -248,9 +245,18 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             _forget(env.dlfiles, target, docname)
 
 
-def check_toctrees(app: Sphinx, doctree: nodes.document) -> None:
-    """doctree-read, before Sphinx records the tables of contents: an entry that is a URL
-    (``javascript:``, another site) is refused, so no sidebar ever links to it."""
+def check_early(app: Sphinx, doctree: nodes.document) -> None:
+    """doctree-read, before Sphinx records titles and tables of contents: raw HTML that loads
+    or runs something is refused and taken off the page, and a table of contents entry that is
+    a URL (``javascript:``, another site) is refused, so that not even the HTML of a failed
+    build carries them (a title goes into every sidebar)."""
+    for node in list(doctree.findall(nodes.raw)):
+        if "html" in node.get("format", "").split():
+            problems = raw_html_problems(node.astext())
+            for problem in problems:
+                messages.error(problem, "source", location=node)
+            if problems:
+                node.parent.remove(node)
     for node in doctree.findall(addnodes.toctree):
         kept = []
         for title, ref in node["entries"]:
@@ -572,7 +578,7 @@ def setup_sources(app: Sphinx) -> None:
     app.connect("build-finished", prune_copies)
     app.connect("source-read", check_source)
     app.connect("include-read", guard_included)
-    app.connect("doctree-read", check_toctrees, priority=400)  # before the toctree collector
+    app.connect("doctree-read", check_early, priority=400)  # before the toctree collector
     app.connect("doctree-read", check_doctree, priority=700)  # after the dependency collector
     setup_directive_guards(app)
 
