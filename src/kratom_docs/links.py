@@ -78,10 +78,19 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             messages.warn(f"external link: {problem}", "link", location=node)
 
 
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
+
+
+def as_browsers_read(url: str) -> str:
+    """A URL as a browser reads it: tabs and line breaks anywhere removed, and spaces and
+    control characters at either end stripped (``java&#x09;script:`` is ``javascript:``)."""
+    return re.sub(r"[\t\n\r]", "", url).strip(_C0_AND_SPACE)
+
+
 def external(uri: str) -> str | None:
     """The URL a browser follows for a link, if it leaves the site (else None). Browsers read
-    a backslash as a slash and ``//host`` as another host, and drop tabs and line breaks."""
-    probe = re.sub(r"[\t\n\r]", "", uri).strip().replace("\\", "/")
+    a backslash as a slash and ``//host`` as another host."""
+    probe = as_browsers_read(uri).replace("\\", "/")
     if probe.startswith("//"):
         return "https:" + probe  # protocol-relative: another host all the same
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", probe):

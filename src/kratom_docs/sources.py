@@ -27,6 +27,7 @@ from docutils.parsers.rst import Directive
 from sphinx import addnodes
 
 from . import messages
+from .links import as_browsers_read
 from .logo import css_unescape, svg_problems
 
 if TYPE_CHECKING:
@@ -81,15 +82,6 @@ _CSS_LOADS = re.compile(r"url\s*\(|@import|expression\s*\(|behavior\s*:", re.I)
 _UNSAFE_HREF = re.compile(r"^\s*(javascript|data|file|vbscript):", re.I)
 
 
-def _as_browsers_read(url: str) -> str:
-    """A URL as a browser reads it: tabs and line breaks anywhere removed, and spaces and
-    control characters at either end stripped (``java&#x09;script:`` is ``javascript:``)."""
-    return re.sub(r"[\t\n\r]", "", url).strip(_C0_AND_SPACE)
-
-
-_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
-
-
 class _RawHTMLCheck(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -114,11 +106,10 @@ class _RawHTMLCheck(HTMLParser):
                 self.problems.append(
                     'raw HTML rel="attachment" would attach a file to the PDF; not allowed'
                 )
-            elif name in ("href", "xlink:href", "action", "formaction") and _UNSAFE_HREF.match(
-                _as_browsers_read(value)
+            elif name in ("href", "xlink:href", "action", "formaction") and (
+                unsafe := _UNSAFE_HREF.match(as_browsers_read(value))
             ):
-                scheme = _as_browsers_read(value).split(":")[0]
-                self.problems.append(f"raw HTML link to {scheme}: is not allowed")
+                self.problems.append(f"raw HTML link to {unsafe.group(1)}: is not allowed")
 
     handle_startendtag = handle_starttag
 
