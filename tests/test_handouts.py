@@ -124,10 +124,20 @@ def structure_problems(page: Path) -> list[str]:
             problems.append(f"a list of {len(items)} items")
         if listing.find_parent(class_="kd-helplines"):
             continue
+        steps = listing.find_next_sibling()
         for item in items:
             text = " ".join(item.get_text(" ").split())
+            if item is items[-1] and steps is not None and "kd-steps" in steps.get("class", []):
+                if text.endswith(":"):
+                    continue  # an action that introduces its steps
             if text and not text.endswith((".", "?", "!")):
                 problems.append(f"a bullet without a full stop: {text[:50]!r}")
+    # Every sheet that tells the reader to give naloxone shows how, step by step, with a drawing
+    # beside each step (PEMAT 22 and 26), and the same steps on every sheet.
+    if re.search(r"\bgive (naloxone|it)\b", main.get_text(" "), re.I):
+        steps = main.select("ol.kd-steps > li")
+        if len(steps) < 3 or any(not (s.find("img") or {}).get("alt") for s in steps):
+            problems.append("naloxone without its steps, each with a drawing that has alt text")
     for figure in main.find_all("figure"):
         img = figure.find("img")
         if not img or not (img.get("alt") or "").strip():
@@ -147,11 +157,13 @@ def test_the_structure_check_catches_a_bare_page(tmp_path):
     page = tmp_path / "p.html"
     page.write_text(
         '<div itemprop="articleBody"><h2>Background</h2><h2>History</h2>'
-        "<ul><li>no stop</li></ul>"
+        "<ul><li>no stop</li></ul><p>Give naloxone.</p>"
+        '<ol class="kd-steps"><li>On the back.</li><li>Spray.</li><li>Side.</li></ol>'
         '<figure><img src="x.svg"></figure></div>'
     )
     problems = " ".join(structure_problems(page))
     for expected in (
+        "naloxone without its steps",
         "no a main-message box",
         "no a fill-in tool",
         "not questions",
