@@ -218,8 +218,8 @@ def print_problems(
     texts = pdf_page_texts(pdf)
     if help_heading not in texts[0] or "911" not in texts[0]:
         problems.append("the help lines or 911 are not on page 1")
-    if not all(re.search(rf"(?<![\w.]){n}\. \w", texts[0]) for n in (1, 2, 3)):
-        problems.append("the numbered actions on page 1 do not read 1., 2., 3. as text")
+    if not all(re.search(rf"(?<![\w.]){n}\. \w", texts[0]) for n in (1, 2)):
+        problems.append("the numbered actions on page 1 do not read 1., 2. as text")
     for number, text in enumerate(texts, start=1):
         if dates := re.findall(r"\b20\d\d-\d\d-\d\d\b", text):
             problems.append(f"page {number}: a date in numbers ({dates[0]}); write it in words")
@@ -267,7 +267,7 @@ def test_the_print_measures_catch_seeded_faults(tmp_path):
         "body, input { font-family: A }</style><input name=x title=x>"
         "<ol><li>Get help now. 911</li><li>Two</li><li>Three</li></ol></html>"
     ).write_pdf(numbers, pdf_forms=True)
-    assert any("read 1., 2., 3." in p for p in print_problems(numbers, 2, 1, 13.0))
+    assert any("read 1., 2." in p for p in print_problems(numbers, 2, 1, 13.0))
     wide = tmp_path / "wide.pdf"
     HTML(
         string="<html><style>@page { size: letter; margin: 0.6in } body { font-size: 9pt }"
