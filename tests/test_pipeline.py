@@ -337,7 +337,9 @@ def test_a_step_without_its_drawing_or_with_a_citation_is_reported(build, projec
     page.write_text(page.read_text().replace("1. Talk to your doctor.\n", steps))
     extensions = ["colon_fence", "deflist", "attrs_block", "attrs_inline"]
     warnings = warnings_of(build(project, myst_enable_extensions=extensions))
-    assert re.search(r"handouts/sample\.md:2\d: WARNING: a step of a step list must start", warnings)
+    assert re.search(
+        r"handouts/sample\.md:2\d: WARNING: a step of a step list must start", warnings
+    )
     assert re.search(r"handouts/sample\.md:2\d: WARNING: a step .* holds more than", warnings)
     assert warnings.count("a step of a step list") == 2  # the first step is fine
 
