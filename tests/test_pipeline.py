@@ -84,6 +84,8 @@ def test_a_file_put_back_with_its_old_time_is_read_again(build, project, tmp_pat
 
 
 def test_a_lower_page_limit_fails_the_incremental_build_too(build, project, tmp_path):
+    page = project / "handouts" / "sample.md"  # more than one page even without its page break
+    page.write_text(page.read_text() + "\n" + "More words on this page. " * 60 + "\n")
     first = build(project, pdf=True, out=tmp_path / "inc")
     assert first.statuscode == 0 and not first._warncount, warnings_of(first)
     again = build(project, pdf=True, out=tmp_path / "inc", handout_max_pages=1)

@@ -40,8 +40,8 @@ def test_a_good_handout_is_written_and_passes_every_check(tmp_path):
             {},
             "text is less than 0.5 in from the paper's edge",
         ),
-        (  # 0.45 in from the edge: just inside the limit, which is in inches, not pixels
-            '<p style="margin-left: -0.3in">Nearly at the edge.</p>',
+        (  # 0.45 in from the edge (0.75 in margin, 0.1 in inset): inches, not pixels
+            '<p style="margin-left: -0.4in">Nearly at the edge.</p>',
             {},
             "text is less than 0.5 in from the paper's edge",
         ),
