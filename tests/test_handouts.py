@@ -124,10 +124,10 @@ def structure_problems(page: Path) -> list[str]:
             problems.append(f"a list of {len(items)} items")
         if listing.find_parent(class_="kd-helplines"):
             continue
-        steps = listing.find_next_sibling()
+        following = listing.find_next_sibling()
         for item in items:
             text = " ".join(item.get_text(" ").split())
-            if item is items[-1] and steps is not None and "kd-steps" in steps.get("class", []):
+            if item is items[-1] and following and "kd-steps" in following.get("class", []):
                 if text.endswith(":"):
                     continue  # an action that introduces its steps
             if text and not text.endswith((".", "?", "!")):
