@@ -186,6 +186,25 @@ def body_lines(lines: list[dict], body_size: float) -> list[dict]:
     return [ln for ln in body if ln["x1"] - ln["x0"] >= 0.8 * widest]
 
 
+#: The first words of the printed footer (the short disclaimer), in each language.
+FOOTER_STARTS = ("For education only", "Solo informativo")
+
+
+def split_sentences(lines: list[dict]) -> list[str]:
+    """Pages (all but the last) whose text above the footer ends in the middle of a sentence:
+    a sentence or a list item cut in two across pages."""
+    problems = []
+    for number in range(1, max(ln["page"] for ln in lines)):
+        page = [ln for ln in lines if ln["page"] == number]
+        footer = [ln["y1"] for ln in page if ln["text"].startswith(FOOTER_STARTS)]
+        body = [ln for ln in page if not footer or ln["y0"] > max(footer) + 1]
+        if body:
+            last = min(body, key=lambda ln: (ln["y0"], -ln["x1"]))["text"].rstrip()
+            if not last.endswith((".", ":", "?", "!", ")", "»", '"', "\u201d")):
+                problems.append(f"page {number} ends in the middle of a sentence: {last[-40:]!r}")
+    return problems
+
+
 def print_problems(
     pdf: Path, pages: int, smallest: float, body_size: float, help_heading: str = "Get help now"
 ) -> list[str]:
@@ -220,6 +239,7 @@ def print_problems(
         problems.append("the help lines or 911 are not on page 1")
     if not all(re.search(rf"(?<![\w.]){n}\. \w", texts[0]) for n in (1, 2)):
         problems.append("the numbered actions on page 1 do not read 1., 2. as text")
+    problems += split_sentences(lines)
     for number, text in enumerate(texts, start=1):
         if dates := re.findall(r"\b20\d\d-\d\d-\d\d\b", text):
             problems.append(f"page {number}: a date in numbers ({dates[0]}); write it in words")
@@ -274,6 +294,21 @@ def test_the_print_measures_catch_seeded_faults(tmp_path):
         "</style><p>" + "word " * 800 + "</p></html>"
     ).write_pdf(wide)
     assert any("characters (45 to 75)" in p for p in print_problems(wide, 9, 1, 9.0))
+    # A sentence runs on from page 1 to page 2; the page above it ends in a full stop.
+    split = tmp_path / "split.pdf"
+    HTML(
+        string="<html><style>@page { size: letter; margin: 0.6in } body { font-size: 12pt }"
+        "</style><p>" + "A short sentence. " * 20 + "</p><p>" + "word " * 1500 + "</p></html>"
+    ).write_pdf(split)
+    assert "page 1 ends in the middle of a sentence: " in " ".join(
+        print_problems(split, 9, 1, 12.0)
+    )
+    whole = tmp_path / "whole.pdf"
+    HTML(
+        string="<html><style>@page { size: letter; margin: 0.6in } body { font-size: 12pt }"
+        "</style>" + "<p>A sentence that ends.</p>" * 120 + "</html>"
+    ).write_pdf(whole)
+    assert not any("middle of a sentence" in p for p in print_problems(whole, 9, 1, 12.0))
 
 
 @pytest.mark.slow
