@@ -205,6 +205,21 @@ def split_sentences(lines: list[dict]) -> list[str]:
     return problems
 
 
+def split_lists(lines: list[dict]) -> list[str]:
+    """Pages that open with a list item other than the first: a numbered or lettered list (the
+    actions, the naloxone steps) cut in two across pages."""
+    problems = []
+    for number in range(2, max(ln["page"] for ln in lines) + 1):
+        page = [ln for ln in lines if ln["page"] == number]
+        footer = [ln["y1"] for ln in page if ln["text"].startswith(FOOTER_STARTS)]
+        body = [ln for ln in page if not footer or ln["y0"] > max(footer) + 1]
+        if body:
+            first = min(body, key=lambda ln: (-ln["y1"], ln["x0"]))["text"]
+            if re.match(r"(?:[2-9]|[1-9]\d|[b-z])\.(?:\s|$)", first):
+                problems.append(f"page {number} opens with list item {first.split()[0]!r}")
+    return problems
+
+
 def print_problems(
     pdf: Path, pages: int, smallest: float, body_size: float, help_heading: str = "Get help now"
 ) -> list[str]:
@@ -240,6 +255,7 @@ def print_problems(
     if not all(re.search(rf"(?<![\w.]){n}\. \w", texts[0]) for n in (1, 2)):
         problems.append("the numbered actions on page 1 do not read 1., 2. as text")
     problems += split_sentences(lines)
+    problems += split_lists(lines)
     for number, text in enumerate(texts, start=1):
         if dates := re.findall(r"\b20\d\d-\d\d-\d\d\b", text):
             problems.append(f"page {number}: a date in numbers ({dates[0]}); write it in words")
@@ -309,6 +325,16 @@ def test_the_print_measures_catch_seeded_faults(tmp_path):
         "</style>" + "<p>A sentence that ends.</p>" * 120 + "</html>"
     ).write_pdf(whole)
     assert not any("middle of a sentence" in p for p in print_problems(whole, 9, 1, 12.0))
+    assert not any("opens with list item" in p for p in print_problems(whole, 9, 1, 12.0))
+    # A numbered list runs on from page 1 to page 2, each item whole.
+    actions = tmp_path / "actions.pdf"
+    HTML(
+        string="<html><style>@page { size: letter; margin: 0.6in } body { font-size: 12pt }"
+        "li { break-inside: avoid }</style><ol>"
+        + "<li>Do this one thing.</li>" * 70
+        + "</ol></html>"
+    ).write_pdf(actions)
+    assert any("page 2 opens with list item" in p for p in print_problems(actions, 9, 1, 12.0))
 
 
 @pytest.mark.slow

@@ -308,18 +308,29 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         )
     where = public_url(app, docname)
     for node in placeholders:
+        # One sentence per part: large print may carry a part to the next page, never half one.
         para = nodes.paragraph(classes=["kd-sources"])
-        para += nodes.Text(("; ".join(parts) + ". ") if parts else "")
-        para += nodes.Text(str(_("Every source, with links, is listed on this handout's web page")))
+        if parts:
+            para += nodes.inline(text="; ".join(parts) + ".", classes=["kd-sources-part"])
+            para += nodes.Text(" ")
+        where_part = nodes.inline(classes=["kd-sources-part"])
+        where_part += nodes.Text(
+            str(_("Every source, with links, is listed on this handout's web page"))
+        )
         if where:  # the address on one line: broken at its hyphen it reads as two words
-            para += nodes.Text(": ")
-            para += nodes.inline(text=where.split("://", 1)[-1], classes=["kd-nowrap"])
-        para += nodes.Text(". ")
+            address = nodes.inline(classes=["kd-sources-address"])
+            address += nodes.Text(": ")
+            address += nodes.inline(text=where.split("://", 1)[-1], classes=["kd-nowrap"])
+            where_part += address
+        where_part += nodes.Text(".")
+        para += where_part
+        para += nodes.Text(" ")
         maker = re.sub(r"^The ", "the ", app.config.author)  # mid-sentence
         if maker == "the kratom-docs contributors":  # this project's own name, translated
             maker = str(_("the kratom-docs contributors"))
-        para += nodes.Text(
-            str(_("Made by %s, with no advertising and no industry funding.")) % maker
+        para += nodes.inline(
+            text=str(_("Made by %s, with no advertising and no industry funding.")) % maker,
+            classes=["kd-sources-part"],
         )
         node.replace_self(para)
 

@@ -103,8 +103,9 @@ def check_dates(app: Sphinx) -> None:
 class HelplinesDirective(SphinxDirective):
     """``{helplines}``: the help lines as a boxed list.
 
-    A second, compact box (each number and what it is for, in a few words) is made too; the
-    large-print edition shows it instead, so the help lines fit on its first page.
+    A second, compact box (each number and what it is for, in a few words, without the date
+    the numbers were checked) is made too; the large-print edition shows it instead, so the
+    help lines fit on its first page.
     """
 
     def run(self) -> list[nodes.Node]:
@@ -126,7 +127,10 @@ class HelplinesDirective(SphinxDirective):
         full = nodes.container(classes=["kd-helplines"])
         full += self.parse_text_to_nodes(f"{title}\n\n" + "\n".join(items) + f"\n\n{checked}")
         short = nodes.container(classes=["kd-helplines", "kd-helplines-compact"])
-        short += self.parse_text_to_nodes(f"{title}\n\n" + "\n".join(compact) + f"\n\n{checked}")
+        # The compact box leaves the check date, and the words "free and confidential", to the
+        # full box at the end of the sheet: page 1 of large print keeps its room for the actions.
+        short_title = f"**{en('Get help now.')}**"
+        short += self.parse_text_to_nodes(f"{short_title}\n\n" + "\n".join(compact))
         return [full, short]
 
 
