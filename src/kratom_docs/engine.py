@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
+from . import __version__, continued
 from .fetcher import FetchPolicy, make_fetcher
 
 HERE = Path(__file__).parent
@@ -58,6 +58,7 @@ def static_digest() -> bytes:
         h.update(path.name.encode() + b"\0" + path.read_bytes())
     h.update(metadata.version("weasyprint").encode() + b"\0" + __version__.encode())
     h.update(Path(__file__).read_bytes())  # the checks shape the verdict
+    h.update(Path(continued.__file__).read_bytes())  # and the repeated headings the layout
     return h.digest()
 
 
@@ -256,6 +257,17 @@ def render(task: Task) -> dict:
                 CSS(string=".kd-page-break { break-before: auto; }", font_config=fonts)
             )
             document = html.render(stylesheets=stylesheets, font_config=fonts, **options)
+        for _ in range(3):  # a repeated heading can move a later page break: look again
+            points = continued.openings(document)
+            root = html.etree_element
+            marked = continued.mark(root, points, continued.label_of(root)) if points else None
+            if marked is None:
+                break
+            again = HTML(string=marked, base_url=task.base_url, url_fetcher=fetcher)
+            laid = again.render(stylesheets=stylesheets, font_config=fonts, **options)
+            if len(laid.pages) > len(document.pages):  # never longer for it
+                break
+            html, document = again, laid
         pages = len(document.pages)
         if document.metadata.attachments or any(
             link[0] == "attachment" for page in document.pages for link in page.links

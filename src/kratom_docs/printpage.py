@@ -159,6 +159,8 @@ def labels() -> dict[str, str]:
         "page": _("Page"),
         "of": _("of"),
         "disclaimer": _("Disclaimer"),
+        # after a heading repeated at the top of a page that opens in the middle of its section
+        "continued": _("(continued)"),
     }
 
 
