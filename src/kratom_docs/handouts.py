@@ -323,8 +323,6 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             address += nodes.inline(text=where.split("://", 1)[-1], classes=["kd-nowrap"])
             where_part += address
         where_part += nodes.Text(".")
-        para += where_part
-        para += nodes.Text(" ")
         maker = re.sub(r"^The ", "the ", app.config.author)  # mid-sentence
         if maker == "the kratom-docs contributors":  # this project's own name, translated
             maker = str(_("the kratom-docs contributors"))
@@ -332,6 +330,9 @@ def resolve_sources(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             text=str(_("Made by %s, with no advertising and no industry funding.")) % maker,
             classes=["kd-sources-part"],
         )
+        # Where the sources are comes last: in large print the QR code follows it.
+        para += nodes.Text(" ")
+        para += where_part
         node.replace_self(para)
 
 

@@ -61,15 +61,16 @@ _COMPACT_HELPLINES = re.compile(
 _MAIN_MESSAGE = re.compile(r'<div class="key-message admonition">.*?</div>\n?', re.S)
 
 
-def helplines_at_the_end(body: str) -> str:
+def helplines_at_the_end(body: str) -> tuple[str, str]:
     """Large print: page 1 has room only for the short help-line box, which goes right after the
     main message so that it is on page 1 however long the actions are (a translation may be
-    longer); the full one, which says what each line is for, goes to the end of the handout."""
+    longer); the full one, which says what each line is for, is taken out to go to the end of
+    the handout, after the sources and the QR code. Returns the body and the full box."""
     match = _FULL_HELPLINES.search(body)
     if match is None:
-        return body
+        return body, ""
     box = match.group(0).replace('class="kd-helplines ', 'class="kd-helplines kd-helplines-end ', 1)
-    body = body[: match.start()] + body[match.end() :] + box
+    body = body[: match.start()] + body[match.end() :]
     compact, main = _COMPACT_HELPLINES.search(body), _MAIN_MESSAGE.search(body)
     if compact and main and main.end() <= compact.start():
         body = (
@@ -78,7 +79,7 @@ def helplines_at_the_end(body: str) -> str:
             + body[main.end() : compact.start()]
             + body[compact.end() :]
         )
-    return body
+    return body, box
 
 
 def keep_together(body: str) -> str:
@@ -201,7 +202,9 @@ def render(app: Sphinx, docname: str, edition: Edition, body: str) -> PrintPage:
     qr = qr_code(short) if short else None
     if qr:
         generated[generated_url("qr.svg")] = ("image/svg+xml", qr.svg)
-    edition_body = helplines_at_the_end(body) if edition.name == "large-print" else body
+    edition_body, end_box = (
+        helplines_at_the_end(body) if edition.name == "large-print" else (body, "")
+    )
     info = s.clinic if getattr(app.builder, "prints_only", False) else None
     logo_url = ""
     if info and info.logo:
@@ -231,6 +234,7 @@ def render(app: Sphinx, docname: str, edition: Edition, body: str) -> PrintPage:
             labels=labels(),
             taglines=taglines(app),
             body=Markup(keep_together(absolute_links(edition_body, url))),
+            end_box=Markup(keep_together(absolute_links(end_box, url))),
         )
     )
     uri = app.builder.get_target_uri(docname)
