@@ -2,10 +2,10 @@
 
 A reader who turns the sheet over, or who holds the second sheet of a large-print handout, should
 not meet a paragraph with no heading above it ("No one knows how long withdrawal lasts..."). After
-WeasyPrint has laid the handout out, :func:`mark` finds each page whose first line belongs to a
-section whose heading is on an earlier page, and puts a copy of that heading, marked
-"(continued)", before the block the page opens with. The handout is then laid out again; a copy
-that would make it longer is not kept (the caller decides).
+WeasyPrint has laid the handout out, :func:`openings` finds each page whose first line belongs
+to a section whose heading is on an earlier page, and :func:`mark` puts a copy of that heading,
+marked "(continued)", before the block the page opens with. The printer then lays the handout
+out again, and keeps the copies only if the handout is no longer for them.
 
 The words "(continued)" come from the print page (``<body data-continued="...">``), so they are
 translated with the rest of the sheet.
