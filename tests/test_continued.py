@@ -66,6 +66,14 @@ def test_a_page_opening_with_a_heading_or_inside_a_block_is_left_alone():
         f'<section id="a"><h2>One</h2><p>{words}</p></section></body></html>'
     )
     assert not any("(continued)" in page for page in pages)
+    # page 2 opens with a box that has its own title: the section's heading would read as its
+    pages = _relaid(
+        f"<html><head>{STYLE}<style>.kd-fill-in {{ break-before: page }}</style></head><body>"
+        f'<section id="a"><h2>One</h2>{first}<div class="kd-fill-in docutils container">'
+        "<p>My plan</p></div></section></body></html>"
+    )
+    assert pages[1].startswith("My plan")
+    assert not any("(continued)" in page for page in pages)
 
 
 def test_the_words_come_from_the_print_page():

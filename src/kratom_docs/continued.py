@@ -18,6 +18,10 @@ from xml.etree import ElementTree
 #: The class of a repeated heading; a block with it is never repeated again.
 CLASS = "kd-continued"
 HEADINGS = ("h2", "h3")
+#: Blocks with a title of their own (a box to fill in, the key points, a claim, the help
+#: lines): a page that opens with one needs no heading above it, and the section's heading
+#: would read as the box's.
+TITLED = ("kd-fill-in", "admonition", "kd-claim", "kd-helplines")
 
 
 def _heading(section) -> object | None:
@@ -70,7 +74,8 @@ def openings(document) -> list[tuple[object, object]]:
         block = chain[chain.index(section) + 1] if chain[-1] is not section else None
         if block is None or block is _heading(section):
             continue
-        if CLASS in (block.get("class") or "").split():
+        classes = (block.get("class") or "").split()
+        if CLASS in classes or any(name in classes for name in TITLED):
             continue
         if id(block) in _elements(before._page_box, set()):
             continue
