@@ -49,30 +49,38 @@ def test_a_page_opening_inside_a_section_repeats_its_heading():
     assert "(continued)" not in pages[0]
 
 
-def test_a_page_opening_with_a_heading_or_inside_a_block_is_left_alone():
-    first = "".join(f"<p>Line {n}.</p>" for n in range(20))
-    # page 2 opens with the next section's heading: nothing to repeat
-    pages = _relaid(
-        f"<html><head>{STYLE}<style>section + section {{ break-before: page }}</style></head>"
-        f'<body><section id="a"><h2>One</h2>{first}</section>'
-        '<section id="b"><h2>Two</h2><p>More.</p></section></body></html>'
-    )
-    assert pages[1].startswith("Two More.")
-    assert not any("(continued)" in page for page in pages)
-    # page 2 opens in the middle of one long paragraph: there is no place for a heading
-    words = "word " * 1500
-    pages = _relaid(
-        f"<html><head><style>@page {{ size: letter }}</style></head><body>"
-        f'<section id="a"><h2>One</h2><p>{words}</p></section></body></html>'
-    )
-    assert not any("(continued)" in page for page in pages)
-    # page 2 opens with a box that has its own title: the section's heading would read as its
-    pages = _relaid(
-        f"<html><head>{STYLE}<style>.kd-fill-in {{ break-before: page }}</style></head><body>"
-        f'<section id="a"><h2>One</h2>{first}<div class="kd-fill-in docutils container">'
-        "<p>My plan</p></div></section></body></html>"
-    )
-    assert pages[1].startswith("My plan")
+LINES = "".join(f"<p>Line {n}.</p>" for n in range(20))
+
+
+@pytest.mark.parametrize(
+    ("css", "body", "page_two"),
+    [
+        # page 2 opens with the next section's heading: nothing to repeat
+        (
+            "section + section { break-before: page }",
+            f'<section id="a"><h2>One</h2>{LINES}</section>'
+            '<section id="b"><h2>Two</h2><p>More.</p></section>',
+            "Two More.",
+        ),
+        # page 2 opens in the middle of one long paragraph: there is no place for a heading
+        (
+            "p { break-inside: auto }",
+            '<section id="a"><h2>One</h2><p>' + "word " * 1500 + "</p></section>",
+            "word",
+        ),
+        # page 2 opens with a box that has its own title: the heading would read as the box's
+        (
+            ".kd-fill-in { break-before: page }",
+            f'<section id="a"><h2>One</h2>{LINES}'
+            '<div class="kd-fill-in docutils container"><p>My plan</p></div></section>',
+            "My plan",
+        ),
+    ],
+    ids=["a heading", "inside a paragraph", "a titled box"],
+)
+def test_a_page_opening_with_a_heading_or_inside_a_block_is_left_alone(css, body, page_two):
+    pages = _relaid(f"<html><head>{STYLE}<style>{css}</style></head><body>{body}</body></html>")
+    assert pages[1].startswith(page_two)
     assert not any("(continued)" in page for page in pages)
 
 
