@@ -48,11 +48,11 @@ REQUIRED = {  # the disclaimer elements of the patient-materials standard, in ea
         "has not approved kratom",
     ),
     "es": (
-        "solo informativo",
-        "no es consejo médico",
+        "es información",
+        "no consejo médico",
         "su médico o farmacéutico",
         "antes de empezar, dejar o cambiar",
-        "no aprobó el kratom",
+        "no aprueba el kratom",
     ),
 }
 

@@ -187,7 +187,7 @@ def body_lines(lines: list[dict], body_size: float) -> list[dict]:
 
 
 #: The first words of the printed footer (the short disclaimer), in each language.
-FOOTER_STARTS = ("For education only", "Solo informativo")
+FOOTER_STARTS = ("For education only", "Es información")
 
 
 def split_sentences(lines: list[dict]) -> list[str]:
