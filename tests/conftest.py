@@ -6,7 +6,7 @@ Layers (as in Sphinx's and pydata-sphinx-theme's own tests):
   what the test is about; ``pytest -m "not slow"`` runs only these and the PDF unit tests;
 - ``slow`` tests build the whole project once per session (the ``site`` fixture) and check
   every page and every PDF of it, or run builds in separate processes (kills, packaging);
-- ``browser`` tests need Debian's chromium.
+- ``browser`` tests need Debian's chromium (and xvfb, for the test in Chromium's PDF viewer).
 """
 
 from __future__ import annotations
