@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import http.server
+import os
 import shutil
 import subprocess
 import threading
@@ -316,3 +317,30 @@ def edge_problems(lines: list[dict], margin: float = 36.0) -> list[str]:
         for ln in lines
         if min(ln["x0"], ln["y0"], ln["width"] - ln["x1"], ln["height"] - ln["y1"]) < margin - 0.5
     ]
+
+
+#: Debian's chromium, run so that it contacts no host of its own accord.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        if found := shutil.which(name):
+            return found
+    return None
+
+
+def skip_without_browser(reason: str) -> None:
+    """Skip a browser test with ``reason``, or fail it where CI sets KRATOM_DOCS_REQUIRE_BROWSER."""
+    if os.environ.get("KRATOM_DOCS_REQUIRE_BROWSER"):
+        pytest.fail(f"{reason} (KRATOM_DOCS_REQUIRE_BROWSER is set: the browser tests must run)")
+    pytest.skip(reason)

@@ -9,41 +9,21 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers import CHROMIUM_ARGS, chromium_path, skip_without_browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser"):
-        if found := shutil.which(name):
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")
 def browser():
     path = chromium_path()
     if path is None:
-        if os.environ.get("KRATOM_DOCS_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required here (KRATOM_DOCS_REQUIRE_BROWSER is set)")
-        pytest.skip(
+        skip_without_browser(
             "chromium not installed (Debian: apt-get install chromium); .ci/run installs it"
         )
     from playwright.sync_api import sync_playwright

@@ -18,8 +18,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers import needs_poppler, pdf_page_texts
-from test_accessibility import CHROMIUM_ARGS, chromium_path
+from helpers import (
+    CHROMIUM_ARGS,
+    chromium_path,
+    needs_poppler,
+    pdf_page_texts,
+    skip_without_browser,
+)
 
 HANDOUTS = [
     "kratom-basics",
@@ -37,9 +42,7 @@ def display():
     """A virtual X display (Xvfb), for as long as the module runs."""
     chromium, xvfb = chromium_path(), shutil.which("Xvfb")
     if chromium is None or xvfb is None:
-        if os.environ.get("KRATOM_DOCS_REQUIRE_BROWSER"):
-            pytest.fail("chromium and Xvfb are required here (KRATOM_DOCS_REQUIRE_BROWSER is set)")
-        pytest.skip("needs chromium and Xvfb (Debian: apt-get install chromium xvfb)")
+        skip_without_browser("needs chromium and Xvfb (Debian: apt-get install chromium xvfb)")
     read, write = os.pipe()
     server = subprocess.Popen(
         [xvfb, "-displayfd", str(write), "-screen", "0", "1280x1400x24", "-nolisten", "tcp"],
