@@ -50,6 +50,11 @@ def test_a_good_handout_is_written_and_passes_every_check(tmp_path):
             {},
             "text runs out of its box",
         ),
+        (  # the page is full before the list ends: its last items go to page 2
+            '<p style="height: 8in">Tall.</p><ol>' + "<li>An action.</li>" * 8 + "</ol>",
+            {},
+            "page 2 opens with item 2 of a numbered list",
+        ),
         ('<p style="colr: red">A typo in a style.</p>', {}, "WeasyPrint: Ignored"),
         pytest.param(
             '<p style="font-family: serif">A system font.</p>',
@@ -69,6 +74,13 @@ def test_each_check_catches_its_seeded_fault(tmp_path, body, kwargs, expected):
     result = engine.render(t)
     assert any(expected in p for p in result["problems"]), result["problems"]
     assert not written(result, t)
+
+
+def test_a_list_that_starts_on_a_new_page_is_not_cut(tmp_path):
+    brk = '<div style="break-before: page"></div>'
+    t = task(tmp_path, "<p>Page one.</p>" + brk + "<ol>" + "<li>An action.</li>" * 3 + "</ol>")
+    result = engine.render(t)
+    assert result["problems"] == [] and result["pages"] == 2, result
 
 
 @needs_poppler

@@ -31,7 +31,7 @@ def _heading(section) -> object | None:
     return None
 
 
-def _first_line(box, chain: list) -> list | None:
+def first_line(box, chain: list) -> list | None:
     """The elements from the page down to its first line of text or image, in document order;
     the running footer and the other margin boxes are skipped."""
     from weasyprint.formatting_structure import boxes
@@ -44,7 +44,7 @@ def _first_line(box, chain: list) -> list | None:
     if isinstance(box, (boxes.LineBox, boxes.ReplacedBox)):
         return chain
     for child in getattr(box, "children", ()):
-        found = _first_line(child, chain)
+        found = first_line(child, chain)
         if found:
             return found
     return None
@@ -66,7 +66,7 @@ def openings(document) -> list[tuple[object, object]]:
     is no place between its parts for a heading."""
     found = []
     for before, page in zip(document.pages, document.pages[1:], strict=False):
-        chain = _first_line(page._page_box, []) or []
+        chain = first_line(page._page_box, []) or []
         sections = [e for e in chain if e.tag == "section" and _heading(e) is not None]
         if not sections:
             continue

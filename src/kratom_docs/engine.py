@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import logging
 import os
@@ -105,6 +106,26 @@ def _layout_problems(document) -> list[str]:
     for number, page in enumerate(document.pages, start=1):
         walk(page._page_box, None, number, page.width, page.height)
     return list(dict.fromkeys(problems))
+
+
+def _split_list_problems(document) -> list[str]:
+    """Pages that open with a later item of a numbered list begun on the page before.
+
+    Each item is kept whole (``break-inside: avoid``), but a list can still be cut between two
+    items: a clinic's taller masthead or a longer translation can push the last action ("Call
+    911") or a naloxone step over to the next page, away from the rest.
+    """
+    problems = []
+    for number, page in enumerate(document.pages[1:], start=2):
+        chain = continued.first_line(page._page_box, []) or []
+        for parent, child in itertools.pairwise(chain):
+            items = [item for item in parent if item.tag == "li"] if parent.tag == "ol" else []
+            if child in items and items.index(child) > 0:
+                problems.append(
+                    f"page {number} opens with item {items.index(child) + 1} of a numbered "
+                    "list: the list is cut in two; shorten the text before it"
+                )
+    return problems
 
 
 def _footer_margin(document) -> float | None:
@@ -274,6 +295,7 @@ def render(task: Task) -> dict:
         ):
             problems.append("it asks to attach a file to the PDF; handouts carry no attachments")
         problems += _layout_problems(document)
+        problems += _split_list_problems(document)
         if pages > task.max_pages:
             problems.append(
                 f"prints on {pages} pages; this edition must fit {task.max_pages}: shorten it"
