@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from bs4 import BeautifulSoup
-from conftest import BASE_URL, REPO, warnings_of
+from conftest import BASE_URL, REPO, run_sphinx, warnings_of
 from helpers import (
     edge_problems,
     fast_first,
@@ -222,8 +222,15 @@ def split_lists(lines: list[dict]) -> list[str]:
 
 
 def print_problems(
-    pdf: Path, pages: int, smallest: float, body_size: float, help_heading: str = "Get help now"
+    pdf: Path,
+    pages: int,
+    smallest: float,
+    body_size: float,
+    help_heading: str = "Get help now",
+    *,
+    clinic: bool = False,
 ) -> list[str]:
+    """What a printed handout gets wrong. A clinic's copy has its name, not blanks, on page 1."""
     lines = pdf_lines(pdf)
     problems = edge_problems(lines)
     sizes = [s for ln in lines for s in ln["sizes"]]
@@ -242,7 +249,7 @@ def print_problems(
         first_page_fields = [a for a in doc.pages[0].get("/Annots", []) if a.get("/FT")]
     if (pages == 2 and count != 2) or count > pages:
         problems.append(f"{count} pages ({'exactly' if pages == 2 else 'at most'} {pages})")
-    if not first_page_fields:
+    if not first_page_fields and not clinic:
         problems.append("no fill-in fields on page 1")
     for field in fields:
         if not str(field.get("/TU", "")).strip():
@@ -270,6 +277,54 @@ def test_print_measures(site, handout, edition, paper):
     pages, smallest, body = EDITIONS[edition]
     pdf = site.handouts / f"{handout}{edition}-{paper}.pdf"
     assert print_problems(pdf, pages, smallest, body) == []
+
+
+@pytest.fixture(scope="session", params=["en", "es"])
+def clinic_copies(request, tmp_path_factory) -> tuple[str, Path]:
+    """The real handouts printed for the example clinic: its name, phone, address and website.
+
+    The logo is a plain picture of the example's size (the example's own logo has lettering in
+    it, which is the clinic's artwork, not the handout's text).
+    """
+    from PIL import Image
+
+    language = request.param
+    folder = tmp_path_factory.mktemp(f"clinic-{language}")
+    Image.new("RGB", (360, 120), "black").save(folder / "logo.png")
+    example = (REPO / "examples/clinic.toml").read_text(encoding="utf-8")
+    clinic_file = folder / "clinic.toml"
+    clinic_file.write_text(example.replace('"clinic-logo.svg"', '"logo.png"'), encoding="utf-8")
+    proc = run_sphinx(
+        REPO,
+        folder / "out",
+        "handouts",
+        "-D",
+        f"handout_clinic={clinic_file}",
+        env={"KRATOM_DOCS_BASE_URL": BASE_URL, "KRATOM_DOCS_LANGUAGE": language},
+    )
+    assert proc.returncode == 0, proc.stderr
+    (copies,) = (folder / "out" / "handouts").glob("clinic-*")
+    return language, copies
+
+
+@pytest.mark.slow
+@needs_poppler
+def test_clinic_copies_meet_the_print_measures(clinic_copies):
+    """A clinic's name and address take room on page 1: every copy must still print well."""
+    language, copies = clinic_copies
+    heading = {"en": "Get help now", "es": "Pida ayuda"}[language]
+    pdfs = sorted(copies.glob("*.pdf"))
+    assert len(pdfs) == len(PDFS)
+    problems = {}
+    for pdf in pdfs:
+        pages, smallest, body = EDITIONS["-large-print" if "-large-print" in pdf.name else ""]
+        found = print_problems(pdf, pages, smallest, body, heading, clinic=True)
+        first = pdf_page_texts(pdf)[0]
+        if "Riverside Family Health Center" not in first or "(555) 010-0199" not in first:
+            found.append("the clinic's name or phone is not on page 1")
+        if found:
+            problems[pdf.name] = found
+    assert problems == {}
 
 
 @pytest.mark.slow
